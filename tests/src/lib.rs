@@ -1,0 +1,383 @@
+//! The end-to-end harness: every program of the workspace is started as a
+//! real process and driven through real sockets and its stdin.
+//!
+//! - [`program`] and [`example`] find a binary, building the workspace the
+//!   first time (so a plain `cargo test` in a fresh clone is enough).
+//! - [`Proc`] is a running child: its stdout and stderr are collected as
+//!   they arrive, every wait on them has a deadline, and dropping it kills
+//!   the process, so a failing test leaves nothing behind.
+//! - [`Proc::server`] starts a server on `127.0.0.1:0` and reads the
+//!   address it bound from its first stdout line, so tests run in parallel
+//!   without fixed ports.
+//! - [`connect`], [`read_exactly`], [`read_to_close`] and friends talk to
+//!   a program over TCP with the same deadline on every read and write.
+
+use std::io::{self, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// How long any single wait in a test may take before the test fails.
+pub const DEADLINE: Duration = Duration::from_secs(10);
+
+// ------------------------------------------------------------- binaries
+
+/// The path of a workspace binary (`tcp-hello-server`), built on first use.
+pub fn program(name: &str) -> PathBuf {
+    built(profile_dir().join(name))
+}
+
+/// The path of an example (`one_shot_server`), built on first use.
+pub fn example(name: &str) -> PathBuf {
+    built(profile_dir().join("examples").join(name))
+}
+
+/// `target/debug` (or `target/release` under `cargo bench`): the folder
+/// that holds this test binary's `deps/` folder.
+fn profile_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("path of the test binary");
+    exe.parent().and_then(Path::parent).expect("test binary in <profile>/deps/").to_path_buf()
+}
+
+/// `cargo test` builds only what the tests package needs, not the other
+/// members' binaries; so the first test to need one runs
+/// `cargo build --workspace --bins --examples` once for all.
+fn built(path: PathBuf) -> PathBuf {
+    static BUILD: OnceLock<Result<(), String>> = OnceLock::new();
+    let result = BUILD.get_or_init(|| {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml");
+        let mut cmd = Command::new(cargo);
+        cmd.args(["build", "--quiet", "--workspace", "--bins", "--examples", "--manifest-path"])
+            .arg(manifest);
+        if profile_dir().ends_with("release") {
+            cmd.arg("--release");
+        }
+        match cmd.output() {
+            Ok(out) if out.status.success() => Ok(()),
+            Ok(out) => Err(format!("cargo build failed:\n{}", String::from_utf8_lossy(&out.stderr))),
+            Err(e) => Err(format!("cannot run cargo: {e}")),
+        }
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+    let exe = path.with_extension(std::env::consts::EXE_EXTENSION);
+    assert!(exe.is_file(), "{} was not built", exe.display());
+    exe
+}
+
+// ------------------------------------------------------------- processes
+
+/// Everything a child has written on one of its pipes so far.
+#[derive(Default)]
+struct Pipe {
+    bytes: Mutex<(Vec<u8>, bool)>, // (what arrived, end of file seen)
+    grew: Condvar,
+}
+
+impl Pipe {
+    /// Copies `from` into the buffer in a thread of its own until EOF.
+    fn collect(from: impl Read + Send + 'static) -> Arc<Pipe> {
+        let pipe = Arc::new(Pipe::default());
+        let sink = Arc::clone(&pipe);
+        thread::spawn(move || {
+            let mut from = from;
+            let mut buf = [0; 8192];
+            loop {
+                let n = from.read(&mut buf).unwrap_or(0);
+                let mut state = sink.bytes.lock().unwrap();
+                state.0.extend_from_slice(&buf[..n]);
+                state.1 = n == 0;
+                sink.grew.notify_all();
+                if n == 0 {
+                    return;
+                }
+            }
+        });
+        pipe
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.bytes.lock().unwrap().0).into_owned()
+    }
+
+    /// Waits until `done(bytes, eof)` holds; false if the deadline passed.
+    fn wait(&self, deadline: Instant, done: impl Fn(&[u8], bool) -> bool) -> bool {
+        let mut state = self.bytes.lock().unwrap();
+        while !done(&state.0, state.1) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            state = self.grew.wait_timeout(state, left).unwrap().0;
+        }
+        true
+    }
+}
+
+/// A running program. Dropping it kills the process.
+pub struct Proc {
+    name: String,
+    child: Child,
+    stdin: Option<ChildStdin>,
+    stdout: Arc<Pipe>,
+    stderr: Arc<Pipe>,
+}
+
+/// How a program ended.
+#[derive(Debug)]
+pub struct Exit {
+    pub status: ExitStatus,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Exit {
+    /// The exit code; a program killed by a signal fails the test.
+    pub fn code(&self) -> i32 {
+        self.status.code().unwrap_or_else(|| panic!("killed by a signal: {self:?}"))
+    }
+}
+
+impl Proc {
+    /// Starts `path` with `args`, stdin, stdout and stderr all piped.
+    pub fn start(path: &Path, args: &[&str]) -> Proc {
+        let name = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let mut child = Command::new(path)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .env("RUST_BACKTRACE", "0")
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", path.display()));
+        let stdout = Pipe::collect(child.stdout.take().expect("piped stdout"));
+        let stderr = Pipe::collect(child.stderr.take().expect("piped stderr"));
+        let stdin = child.stdin.take();
+        Proc { name, child, stdin, stdout, stderr }
+    }
+
+    /// Starts the workspace binary `name`.
+    pub fn program(name: &str, args: &[&str]) -> Proc {
+        Proc::start(&program(name), args)
+    }
+
+    /// Starts the example `name`.
+    pub fn example(name: &str, args: &[&str]) -> Proc {
+        Proc::start(&example(name), args)
+    }
+
+    /// Starts a server and returns it with the address it bound, read from
+    /// its first stdout line (`Listening on 127.0.0.1:PORT`).
+    pub fn server(path: &Path, args: &[&str]) -> (Proc, SocketAddr) {
+        let proc = Proc::start(path, args);
+        let first = proc.wait_line(0);
+        let addr = first.rsplit(' ').next().and_then(|a| a.parse().ok());
+        let addr = addr.unwrap_or_else(|| proc.fail(&format!("first line {first:?} names no address")));
+        (proc, addr)
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Writes `text` to the program's stdin.
+    pub fn type_in(&mut self, text: &str) {
+        let stdin = self.stdin.as_mut().expect("stdin still open");
+        if let Err(e) = stdin.write_all(text.as_bytes()).and_then(|()| stdin.flush()) {
+            self.fail(&format!("cannot write to stdin: {e}"));
+        }
+    }
+
+    /// Closes the program's stdin: it sees end of input.
+    pub fn close_stdin(&mut self) {
+        self.stdin = None;
+    }
+
+    /// What the program has printed on stdout so far.
+    pub fn stdout(&self) -> String {
+        self.stdout.text()
+    }
+
+    /// What the program has printed on stderr so far.
+    pub fn stderr(&self) -> String {
+        self.stderr.text()
+    }
+
+    /// Waits until stdout holds `text` `count` times or more.
+    pub fn wait_stdout(&self, text: &str, count: usize) {
+        let seen =
+            self.stdout.wait(Instant::now() + DEADLINE, |b, _| occurrences(b, text.as_bytes()) >= count);
+        if !seen {
+            self.fail(&format!("{text:?} (x{count}) not on stdout within {DEADLINE:?}"));
+        }
+    }
+
+    /// Waits until stderr holds `text`.
+    pub fn wait_stderr(&self, text: &str) {
+        if !self.stderr.wait(Instant::now() + DEADLINE, |b, _| occurrences(b, text.as_bytes()) >= 1) {
+            self.fail(&format!("{text:?} not on stderr within {DEADLINE:?}"));
+        }
+    }
+
+    /// Waits for stdout line number `index` (from 0) to be complete.
+    pub fn wait_line(&self, index: usize) -> String {
+        let done = |b: &[u8], _: bool| b.iter().filter(|&&c| c == b'\n').count() > index;
+        if !self.stdout.wait(Instant::now() + DEADLINE, done) {
+            self.fail(&format!("no stdout line {index} within {DEADLINE:?}"));
+        }
+        self.stdout().lines().nth(index).unwrap_or_default().to_string()
+    }
+
+    /// Waits for the program to exit by itself, then returns all it printed.
+    pub fn wait_exit(mut self) -> Exit {
+        // The pipes reach end of file when the process has exited, so the
+        // wait needs no polling; after that `wait()` returns at once.
+        let deadline = Instant::now() + DEADLINE;
+        let closed = self.stdout.wait(deadline, |_, eof| eof) && self.stderr.wait(deadline, |_, eof| eof);
+        if !closed {
+            self.fail(&format!("did not exit within {DEADLINE:?}"));
+        }
+        let status = self.child.wait().expect("wait for the child");
+        Exit { status, stdout: self.stdout(), stderr: self.stderr() }
+    }
+
+    /// Fails the test with everything the program printed.
+    pub fn fail(&self, why: &str) -> ! {
+        panic!("{}: {why}\n--- stdout:\n{}\n--- stderr:\n{}", self.name, self.stdout(), self.stderr())
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        // Already gone is fine: kill() then errs and wait() reaps it.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn occurrences(haystack: &[u8], needle: &[u8]) -> usize {
+    if needle.is_empty() {
+        return usize::MAX;
+    }
+    haystack.windows(needle.len()).filter(|w| *w == needle).count()
+}
+
+/// How many threads process `pid` has now (Linux: /proc/PID/status).
+pub fn thread_count(pid: u32) -> usize {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("read /proc/PID/status");
+    let line = status.lines().find_map(|l| l.strip_prefix("Threads:")).expect("a Threads: line");
+    line.trim().parse().expect("a thread count")
+}
+
+/// Waits until `check()` holds, looking again every 10 ms, for things no
+/// event tells about (a thread count in /proc). False after [`DEADLINE`].
+pub fn eventually(check: impl Fn() -> bool) -> bool {
+    let deadline = Instant::now() + DEADLINE;
+    while !check() {
+        if Instant::now() > deadline {
+            return false;
+        }
+        thread::sleep(Duration::from_millis(10));
+    }
+    true
+}
+
+// ------------------------------------------------------------- sockets
+
+/// Connects to `addr`; every later read and write on it has the deadline.
+pub fn connect(addr: SocketAddr) -> TcpStream {
+    let stream =
+        TcpStream::connect_timeout(&addr, DEADLINE).unwrap_or_else(|e| panic!("connect to {addr}: {e}"));
+    stream.set_read_timeout(Some(DEADLINE)).expect("set read timeout");
+    stream.set_write_timeout(Some(DEADLINE)).expect("set write timeout");
+    stream
+}
+
+/// A listener on a free loopback port, for a test that plays the server.
+pub fn listen() -> (TcpListener, SocketAddr) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+    let addr = listener.local_addr().expect("local address");
+    (listener, addr)
+}
+
+/// Accepts one connection within the deadline, with the deadline set on it.
+pub fn accept(listener: &TcpListener) -> TcpStream {
+    listener.set_nonblocking(true).expect("nonblocking listener");
+    let deadline = Instant::now() + DEADLINE;
+    let stream = loop {
+        match listener.accept() {
+            Ok((stream, _)) => break stream,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock && Instant::now() < deadline => {
+                thread::sleep(Duration::from_millis(5));
+            }
+            Err(e) => panic!("no connection within {DEADLINE:?}: {e}"),
+        }
+    };
+    stream.set_nonblocking(false).expect("blocking stream");
+    stream.set_read_timeout(Some(DEADLINE)).expect("set read timeout");
+    stream.set_write_timeout(Some(DEADLINE)).expect("set write timeout");
+    stream
+}
+
+/// An address where nothing listens: a port the OS just gave out, freed.
+pub fn unused_addr() -> SocketAddr {
+    listen().1
+}
+
+/// A UDP socket on a free loopback port, reads bounded by the deadline.
+pub fn udp_socket() -> UdpSocket {
+    let socket = UdpSocket::bind("127.0.0.1:0").expect("bind udp 127.0.0.1:0");
+    socket.set_read_timeout(Some(DEADLINE)).expect("set read timeout");
+    socket
+}
+
+/// Reads exactly `n` bytes.
+pub fn read_exactly(stream: &mut TcpStream, n: usize) -> Vec<u8> {
+    let mut buf = vec![0; n];
+    if let Err(e) = stream.read_exact(&mut buf) {
+        panic!("reading {n} bytes: {e}");
+    }
+    buf
+}
+
+/// Reads `expected.len()` bytes and checks they are `expected`.
+pub fn expect_bytes(stream: &mut TcpStream, expected: &[u8]) {
+    let got = read_exactly(stream, expected.len());
+    assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(expected));
+    assert_eq!(got, expected);
+}
+
+/// Reads until the peer closes; fails if that takes longer than the deadline.
+pub fn read_to_close(stream: &mut TcpStream) -> Vec<u8> {
+    let mut all = Vec::new();
+    if let Err(e) = stream.read_to_end(&mut all) {
+        panic!("reading until close (got {:?} so far): {e}", String::from_utf8_lossy(&all));
+    }
+    all
+}
+
+/// Checks that the peer has closed the connection and sent nothing more.
+pub fn expect_closed(stream: &mut TcpStream) {
+    let rest = read_to_close(stream);
+    assert!(rest.is_empty(), "expected the peer to close, got {:?}", String::from_utf8_lossy(&rest));
+}
+
+/// Checks an error exit: `code`, and one line on stderr that starts with
+/// `start` and holds every one of `parts`; no panic, no Debug dump.
+pub fn assert_one_line_error(exit: &Exit, code: i32, start: &str, parts: &[&str]) {
+    assert_eq!(exit.code(), code, "{exit:?}");
+    let err = exit.stderr.trim_end_matches('\n');
+    assert!(!err.contains('\n'), "more than one line on stderr: {err:?}");
+    assert!(err.starts_with(start), "stderr {err:?} does not start with {start:?}");
+    for part in parts {
+        assert!(err.contains(part), "stderr {err:?} lacks {part:?}");
+    }
+    for bad in ["panicked", "RUST_BACKTRACE", "Os {", "kind:", "Custom {"] {
+        assert!(!err.contains(bad), "stderr {err:?} has {bad:?}");
+    }
+}
