@@ -381,3 +381,32 @@ pub fn assert_one_line_error(exit: &Exit, code: i32, start: &str, parts: &[&str]
         assert!(!err.contains(bad), "stderr {err:?} has {bad:?}");
     }
 }
+
+/// Is `text` Python's time.ctime() format: `Sat Nov  1 09:05:03 2026`?
+pub fn is_ctime(text: &str) -> bool {
+    const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] =
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let b = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| b[range].iter().all(u8::is_ascii_digit);
+    b.len() == 24
+        && WEEKDAYS.contains(&&text[0..3])
+        && MONTHS.contains(&&text[4..7])
+        && [3, 7, 10, 19].iter().all(|&i| b[i] == b' ')
+        && (b[8] == b' ' || b[8].is_ascii_digit())
+        && digits(9..10)
+        && digits(11..13)
+        && b[13] == b':'
+        && digits(14..16)
+        && b[16] == b':'
+        && digits(17..19)
+        && digits(20..24)
+}
+
+/// Checks that `text` is `[<ctime>] <rest>` and returns `rest`.
+pub fn strip_stamp(text: &str) -> &str {
+    let rest = text.strip_prefix('[').unwrap_or_else(|| panic!("{text:?} does not start with ["));
+    let (stamp, rest) = rest.split_at_checked(24).unwrap_or_else(|| panic!("{text:?} is too short"));
+    assert!(is_ctime(stamp), "{stamp:?} in {text:?} is not a ctime");
+    rest.strip_prefix("] ").unwrap_or_else(|| panic!("{text:?}: no `] ` after the time"))
+}

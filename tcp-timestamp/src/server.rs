@@ -1,0 +1,140 @@
+//! TCP时间戳服务器: `ts_tcp_server.py` of article 004.
+//!
+//! One client at a time, as in the article: while one client is connected,
+//! the next one's connection waits in the listen backlog and its messages
+//! wait unanswered until the first client leaves. `tcp-hello-server` shows
+//! the cure, a thread per client.
+
+use std::io::{self, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::thread;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+pub const DEFAULT_ADDR: &str = "127.0.0.1:25677";
+const BUFSIZ: usize = 1024;
+
+pub fn run(addr: &str) -> io::Result<()> {
+    // socket(AF_INET, SOCK_STREAM), bind(ADDR), listen(5): one call in Rust.
+    let tcp_ser_sock = TcpListener::bind(addr).map_err(|e| bind_error(addr, e))?;
+    log(&format!("Listening on {}", tcp_ser_sock.local_addr()?));
+
+    loop {
+        log("waiting for connection...");
+        let (mut tcp_cli_sock, addr) = match tcp_ser_sock.accept() {
+            Ok(pair) => pair,
+            Err(e) => {
+                // This client is lost, the server is not; the pause keeps a
+                // persistent error (out of file descriptors) from spinning.
+                eprintln!("tcp-timestamp server: accept failed: {e}");
+                thread::sleep(Duration::from_millis(100));
+                continue;
+            }
+        };
+        log(&format!("...connected from: {addr}"));
+        if let Err(e) = serve(&mut tcp_cli_sock) {
+            // A reset ends this client only; the next one is served.
+            eprintln!("tcp-timestamp server: connection from {addr}: {e}");
+        }
+        drop(tcp_cli_sock); // tcpCliSock.close()
+    }
+}
+
+/// Answers each read with `[<ctime>] <data>` until the client closes.
+fn serve(tcp_cli_sock: &mut TcpStream) -> io::Result<()> {
+    let mut data = [0; BUFSIZ];
+    let mut reply = Vec::with_capacity(BUFSIZ * 3 + 30); // reused: no allocation per message
+    loop {
+        // Up to 1024 bytes. TCP keeps no message boundaries: a longer line
+        // arrives in several reads, and each read gets a reply of its own.
+        let n = tcp_cli_sock.read(&mut data)?;
+        if n == 0 {
+            return Ok(()); // if not data: break
+        }
+        reply.clear();
+        write!(reply, "[{}] {}", ctime(now()), String::from_utf8_lossy(&data[..n]))?;
+        tcp_cli_sock.write_all(&reply)?;
+    }
+}
+
+/// Seconds since the Unix epoch, like time.time().
+fn now() -> i64 {
+    match SystemTime::now().duration_since(UNIX_EPOCH) {
+        Ok(d) => d.as_secs() as i64,
+        Err(before) => -(before.duration().as_secs() as i64),
+    }
+}
+
+/// Python's time.ctime(): `Sat Nov  1 09:05:03 2026`, the day padded to two
+/// columns. In UTC: std cannot read the local time zone, and Python's
+/// ctime() uses local time, so the two agree where TZ=UTC.
+fn ctime(secs: i64) -> String {
+    const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]; // 1970-01-01 was a Thursday
+    const MONTHS: [&str; 12] =
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let (days, secs) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Days to a civil date (Howard Hinnant's algorithm): shift the year to
+    // start on 1 March so the leap day is the last day of a year, then count
+    // 400-year eras of 146097 days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097); // day of era, 0..146096
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // year of era, 0..399
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // day of the March-based year
+    let mp = (5 * doy + 2) / 153; // month, March = 0
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 2 } else { mp - 10 }; // January = 0
+    let year = era * 400 + yoe + i64::from(month < 2);
+    format!(
+        "{} {} {day:>2} {:02}:{:02}:{:02} {year}",
+        WEEKDAYS[days.rem_euclid(7) as usize],
+        MONTHS[month as usize],
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
+
+/// Prints one line on stdout; a closed stdout must not stop the server.
+fn log(line: &str) {
+    let _ = writeln!(io::stdout(), "{line}");
+}
+
+fn bind_error(addr: &str, e: io::Error) -> io::Error {
+    let hint = match e.kind() {
+        io::ErrorKind::AddrInUse => {
+            "; address in use: is another server running? pass another ADDR, \
+             e.g. `cargo run -p tcp-timestamp -- server 127.0.0.1:0`"
+        }
+        io::ErrorKind::PermissionDenied => "; ports below 1024 need root: pick one above",
+        io::ErrorKind::AddrNotAvailable => "; that IP is not on this machine: try 127.0.0.1",
+        _ => "",
+    };
+    io::Error::new(e.kind(), format!("cannot listen on {addr}: {e}{hint}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ctime;
+
+    #[test]
+    fn ctime_matches_python_at_known_instants() {
+        // Each expected text is Python's time.ctime(secs) with TZ=UTC.
+        let known = [
+            (0, "Thu Jan  1 00:00:00 1970"),
+            (68_255_999, "Tue Feb 29 23:59:59 1972"),
+            (951_782_400, "Tue Feb 29 00:00:00 2000"),
+            (978_307_199, "Sun Dec 31 23:59:59 2000"),
+            (1_709_208_000, "Thu Feb 29 12:00:00 2024"),
+            (1_793_523_903, "Sun Nov  1 09:05:03 2026"),
+            (2_147_483_647, "Tue Jan 19 03:14:07 2038"),
+            (2_147_483_648, "Tue Jan 19 03:14:08 2038"),
+            (4_107_542_399, "Sun Feb 28 23:59:59 2100"),
+            (4_107_542_400, "Mon Mar  1 00:00:00 2100"),
+            (253_402_300_799, "Fri Dec 31 23:59:59 9999"),
+            (-1, "Wed Dec 31 23:59:59 1969"),
+        ];
+        for (secs, text) in known {
+            assert_eq!(ctime(secs), text, "ctime({secs})");
+        }
+    }
+}
