@@ -415,3 +415,20 @@ pub fn strip_stamp(text: &str) -> &str {
     assert!(is_ctime(stamp), "{stamp:?} in {text:?} is not a ctime");
     rest.strip_prefix("] ").unwrap_or_else(|| panic!("{text:?}: no `] ` after the time"))
 }
+
+/// Runs the workspace binary `name` with `input` on its stdin, then end of
+/// input, and waits for it to exit.
+pub fn run_with_input(name: &str, args: &[&str], input: &str) -> Exit {
+    let mut proc = Proc::program(name, args);
+    proc.type_in(input);
+    proc.close_stdin();
+    proc.wait_exit()
+}
+
+/// The lines a client that prompts `> ` printed between its prompts; fails
+/// unless the transcript starts and ends with a prompt.
+pub fn between_prompts(stdout: &str) -> Vec<&str> {
+    let body = stdout.strip_prefix("> ").unwrap_or_else(|| panic!("no first prompt in {stdout:?}"));
+    let body = body.strip_suffix("> ").unwrap_or_else(|| panic!("no last prompt in {stdout:?}"));
+    body.split_terminator("\n> ").map(|line| line.trim_end_matches('\n')).collect()
+}

@@ -9,18 +9,12 @@ fn server() -> (Proc, SocketAddr) {
 }
 
 fn client(addr: SocketAddr, input: &str) -> Exit {
-    let mut client = Proc::program("tcp-timestamp", &["client", &addr.to_string()]);
-    client.type_in(input);
-    client.close_stdin();
-    client.wait_exit()
+    run_with_input("tcp-timestamp", &["client", &addr.to_string()], input)
 }
 
-/// Splits a client transcript at its prompts and checks each answer is
-/// `[<ctime>] <text>`; returns the texts.
+/// The client's answers, each checked to be `[<ctime>] <text>`: the texts.
 fn answers(stdout: &str) -> Vec<&str> {
-    let body = stdout.strip_prefix("> ").unwrap_or_else(|| panic!("no first prompt in {stdout:?}"));
-    let body = body.strip_suffix("> ").unwrap_or_else(|| panic!("no last prompt in {stdout:?}"));
-    body.split_terminator("\n> ").map(|line| strip_stamp(line.trim_end_matches('\n'))).collect()
+    between_prompts(stdout).into_iter().map(strip_stamp).collect()
 }
 
 #[test]

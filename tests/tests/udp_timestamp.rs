@@ -8,17 +8,7 @@ fn server() -> (Proc, SocketAddr) {
 }
 
 fn client(addr: SocketAddr, input: &str) -> Exit {
-    let mut client = Proc::program("udp-timestamp", &["client", &addr.to_string()]);
-    client.type_in(input);
-    client.close_stdin();
-    client.wait_exit()
-}
-
-/// The lines a client printed between its prompts.
-fn answers(stdout: &str) -> Vec<&str> {
-    let body = stdout.strip_prefix("> ").unwrap_or_else(|| panic!("no first prompt in {stdout:?}"));
-    let body = body.strip_suffix("> ").unwrap_or_else(|| panic!("no last prompt in {stdout:?}"));
-    body.split_terminator("\n> ").map(|line| line.trim_end_matches('\n')).collect()
+    run_with_input("udp-timestamp", &["client", &addr.to_string()], input)
 }
 
 #[test]
@@ -65,7 +55,7 @@ fn udp_timestamp_client_prints_the_time_for_each_line_and_ends_on_an_empty_line(
     let (_server, addr) = server();
     let exit = client(addr, "hello\n世界\n\nnot sent\n");
     assert_eq!(exit.code(), 0, "{exit:?}");
-    let answers = answers(&exit.stdout);
+    let answers = between_prompts(&exit.stdout);
     assert_eq!(answers.len(), 2, "{exit:?}");
     assert!(answers.iter().all(|a| is_ctime(a)), "{answers:?}");
     assert_eq!(exit.stderr, "");
@@ -112,7 +102,7 @@ fn udp_timestamp_client_ends_cleanly_at_end_of_input() {
     let (_server, addr) = server();
     let exit = client(addr, "hello");
     assert_eq!(exit.code(), 0, "{exit:?}");
-    assert_eq!(answers(&exit.stdout).len(), 1);
+    assert_eq!(between_prompts(&exit.stdout).len(), 1);
     assert_eq!(exit.stderr, "");
 }
 
