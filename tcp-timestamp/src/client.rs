@@ -20,10 +20,9 @@ pub fn run(addr: &str) -> io::Result<()> {
 
     loop {
         // data = input('> '); the prompt must be flushed, it has no newline.
-        write!(stdout, "> ")?;
-        stdout.flush()?;
+        write!(stdout, "> ").and_then(|()| stdout.flush()).map_err(console)?;
         line.clear();
-        if stdin.read_until(b'\n', &mut line)? == 0 {
+        if stdin.read_until(b'\n', &mut line).map_err(console)? == 0 {
             return Ok(()); // end of input: where Python raises EOFError, stop
         }
         let data_out = line.strip_suffix(b"\n").unwrap_or(&line);
@@ -43,8 +42,13 @@ pub fn run(addr: &str) -> io::Result<()> {
             Ok(n) => n,
             Err(e) => return server_gone(addr, e),
         };
-        writeln!(stdout, "{}", String::from_utf8_lossy(&data[..n]))?;
+        writeln!(stdout, "{}", String::from_utf8_lossy(&data[..n])).map_err(console)?;
     }
+}
+
+/// A failed read of the keyboard or write to the screen (a closed pipe).
+fn console(e: io::Error) -> io::Error {
+    io::Error::new(e.kind(), format!("cannot use the console (stdin/stdout): {e}"))
 }
 
 fn connect_error(addr: &str, e: io::Error) -> io::Error {

@@ -27,10 +27,9 @@ pub fn run(addr: &str) -> io::Result<()> {
 
     loop {
         // data = input('> '); the prompt must be flushed, it has no newline.
-        write!(stdout, "> ")?;
-        stdout.flush()?;
+        write!(stdout, "> ").and_then(|()| stdout.flush()).map_err(console)?;
         line.clear();
-        if stdin.read_until(b'\n', &mut line)? == 0 {
+        if stdin.read_until(b'\n', &mut line).map_err(console)? == 0 {
             return Ok(()); // end of input: where Python raises EOFError, stop
         }
         let data_out = line.strip_suffix(b"\n").unwrap_or(&line);
@@ -46,12 +45,17 @@ pub fn run(addr: &str) -> io::Result<()> {
         if n == 0 {
             return Ok(()); // an empty datagram: if not data: break
         }
-        writeln!(stdout, "{}", String::from_utf8_lossy(&data[..n]))?;
+        writeln!(stdout, "{}", String::from_utf8_lossy(&data[..n])).map_err(console)?;
     }
 }
 
 /// HOST:PORT to one address, IPv4 first: the article's socket is AF_INET,
 /// and `localhost` may resolve to ::1 before 127.0.0.1.
+/// A failed read of the keyboard or write to the screen (a closed pipe).
+fn console(e: io::Error) -> io::Error {
+    io::Error::new(e.kind(), format!("cannot use the console (stdin/stdout): {e}"))
+}
+
 fn resolve(addr: &str) -> io::Result<SocketAddr> {
     let fail = |e: io::Error| io::Error::new(e.kind(), format!("cannot resolve {addr}: {e}"));
     let all: Vec<SocketAddr> = addr.to_socket_addrs().map_err(fail)?.collect();
