@@ -1,0 +1,255 @@
+//! tcp-chat (article 000) and its duplex example as processes on real sockets.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use tests::*;
+
+const PROMPT: &str = "请输入:";
+
+fn server() -> (Proc, SocketAddr) {
+    Proc::server(&program("tcp-chat"), &["server", "127.0.0.1:0"])
+}
+
+fn client(addr: SocketAddr) -> Proc {
+    Proc::program("tcp-chat", &["client", &addr.to_string()])
+}
+
+/// Runs a whole chat: the server and the client each get their typed input,
+/// then end of input. Returns how the server and the client ended.
+fn chat(server_input: &str, client_input: &str) -> (Exit, Exit, SocketAddr) {
+    let (mut server, addr) = server();
+    server.type_in(server_input);
+    server.close_stdin();
+    let mut client = client(addr);
+    client.type_in(client_input);
+    client.close_stdin();
+    (server.wait_exit(), client.wait_exit(), addr)
+}
+
+/// The server's stdout after its first two lines (`Listening on`, `客户端已连接`).
+fn after_connect(stdout: &str) -> &str {
+    let mut lines = stdout.splitn(3, '\n');
+    assert!(lines.next().is_some_and(|l| l.starts_with("Listening on 127.0.0.1:")), "{stdout:?}");
+    assert!(lines.next().is_some_and(|l| l.starts_with("客户端已连接: 127.0.0.1:")), "{stdout:?}");
+    lines.next().unwrap_or_default()
+}
+
+#[test]
+fn tcp_chat_takes_turns_client_first_until_the_client_says_88() {
+    let (server, client, _) = chat("hi there\n你好, 客户端\n", "hello\nhow are you?\n88\n");
+    assert_eq!(server.code(), 0, "{server:?}");
+    assert_eq!(client.code(), 0, "{client:?}");
+    assert_eq!(
+        after_connect(&server.stdout),
+        "收到客户端消息: hello\n请输入:收到客户端消息: how are you?\n请输入:收到客户端消息: 88\n"
+    );
+    assert_eq!(
+        client.stdout,
+        "请输入:收到服务端消息: hi there\n请输入:收到服务端消息: 你好, 客户端\n请输入:"
+    );
+    assert_eq!((server.stderr.as_str(), client.stderr.as_str()), ("", ""));
+}
+
+#[test]
+fn tcp_chat_88_from_the_server_ends_both() {
+    let (server, client, _) = chat("88\nnever sent\n", "hello\nnever sent\n");
+    assert_eq!((server.code(), client.code()), (0, 0), "{server:?}\n{client:?}");
+    assert_eq!(after_connect(&server.stdout), "收到客户端消息: hello\n请输入:");
+    assert_eq!(client.stdout, "请输入:收到服务端消息: 88\n");
+    assert_eq!((server.stderr.as_str(), client.stderr.as_str()), ("", ""));
+}
+
+#[test]
+fn tcp_chat_end_of_input_at_the_client_says_88() {
+    let (server, client, _) = chat("answer\n", "hello\n");
+    assert_eq!((server.code(), client.code()), (0, 0), "{server:?}\n{client:?}");
+    assert_eq!(after_connect(&server.stdout), "收到客户端消息: hello\n请输入:收到客户端消息: 88\n");
+    assert_eq!(client.stdout, "请输入:收到服务端消息: answer\n请输入:");
+    assert_eq!(client.stderr, "tcp-chat client: end of input, saying 88\n");
+}
+
+#[test]
+fn tcp_chat_end_of_input_at_the_server_says_88() {
+    let (server, client, _) = chat("", "hello\nnever sent\n");
+    assert_eq!((server.code(), client.code()), (0, 0), "{server:?}\n{client:?}");
+    assert_eq!(after_connect(&server.stdout), "收到客户端消息: hello\n请输入:");
+    assert_eq!(server.stderr, "tcp-chat server: end of input, saying 88\n");
+    assert_eq!(client.stdout, "请输入:收到服务端消息: 88\n");
+}
+
+#[test]
+fn tcp_chat_server_speaks_the_articles_bytes_to_a_raw_client() {
+    let (mut server, addr) = server();
+    let mut peer = connect(addr);
+    peer.write_all(b"hello").unwrap();
+    server.wait_stdout(PROMPT, 1);
+    server.type_in("answer\n");
+    expect_bytes(&mut peer, b"answer"); // no newline on the wire, as in Python
+    peer.write_all(b"caf\xe9 \xff").unwrap();
+    server.wait_stdout(PROMPT, 2);
+    server.type_in("88\n");
+    expect_bytes(&mut peer, b"88");
+    expect_closed(&mut peer);
+    let exit = server.wait_exit();
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    assert_eq!(
+        exit.stdout,
+        format!(
+            "Listening on {addr}\n客户端已连接: {}\n收到客户端消息: hello\n请输入:收到客户端消息: caf\u{fffd} \u{fffd}\n请输入:",
+            peer.local_addr().unwrap()
+        )
+    );
+}
+
+#[test]
+fn tcp_chat_client_speaks_the_articles_bytes_to_a_raw_server() {
+    let (listener, addr) = listen();
+    let mut client = client(addr);
+    // An empty line and a line longer than the peer's recv(1024) are asked
+    // again, not sent: the first bytes on the wire are the next line's.
+    client.type_in(&format!("\n{}\n你好\n", "x".repeat(1025)));
+    let mut peer = accept(&listener);
+    expect_bytes(&mut peer, "你好".as_bytes());
+    peer.write_all(b"\xfe\xffok\n").unwrap();
+    client.wait_stdout("收到服务端消息", 1);
+    client.type_in("88\n");
+    expect_bytes(&mut peer, b"88");
+    expect_closed(&mut peer);
+    let exit = client.wait_exit();
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    // A trailing newline from the peer (nc sends one) is not shown twice.
+    assert_eq!(exit.stdout, "请输入:请输入:请输入:收到服务端消息: \u{fffd}\u{fffd}ok\n请输入:");
+    assert_eq!(
+        exit.stderr,
+        "tcp-chat client: 1025 bytes is too long, the peer reads at most 1024: type it again shorter\n"
+    );
+}
+
+#[test]
+fn tcp_chat_server_ends_cleanly_when_the_client_is_killed() {
+    let (mut server, addr) = server();
+    let mut client = client(addr);
+    client.type_in("hello\n");
+    server.wait_stdout(PROMPT, 1);
+    drop(client); // killed while the server's user is typing
+    server.type_in("anyone there?\n");
+    let exit = server.wait_exit();
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    assert!(exit.stderr.starts_with("tcp-chat server: client 127.0.0.1:"), "{exit:?}");
+    assert!(exit.stderr.ends_with(" closed the connection, the chat is over\n"), "{exit:?}");
+}
+
+#[test]
+fn tcp_chat_client_ends_cleanly_when_the_server_is_killed() {
+    let (server, addr) = server();
+    let mut client = client(addr);
+    client.type_in("hello\n");
+    server.wait_stdout(PROMPT, 1);
+    drop(server); // killed while the client waits for its answer
+    let exit = client.wait_exit();
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    assert_eq!(exit.stdout, "请输入:");
+    assert_eq!(
+        exit.stderr,
+        format!("tcp-chat client: server {addr} closed the connection, the chat is over\n")
+    );
+}
+
+#[test]
+fn tcp_chat_client_without_a_server_says_start_it_first() {
+    let addr = unused_addr().to_string();
+    let exit = run_with_input("tcp-chat", &["client", &addr], "hello\n");
+    assert_one_line_error(
+        &exit,
+        1,
+        "tcp-chat client: cannot connect to",
+        &[&addr, "refused", "cargo run -p tcp-chat -- server"],
+    );
+}
+
+#[test]
+fn tcp_chat_server_on_an_address_in_use_says_so() {
+    let (_listener, addr) = listen();
+    let exit = run_with_input("tcp-chat", &["server", &addr.to_string()], "");
+    assert_one_line_error(
+        &exit,
+        1,
+        "tcp-chat server: cannot listen on",
+        &[&addr.to_string(), "address in use"],
+    );
+}
+
+#[test]
+fn tcp_chat_usage() {
+    let exit = run_with_input("tcp-chat", &[], "");
+    assert_eq!(exit.code(), 2);
+    assert!(exit.stderr.starts_with("usage: tcp-chat server [ADDR]"), "{exit:?}");
+    let exit = run_with_input("tcp-chat", &["--help"], "");
+    assert_eq!(exit.code(), 0);
+    assert!(exit.stdout.contains("127.0.0.1:6666"), "{exit:?}");
+    let exit = run_with_input("tcp-chat", &["talk"], "");
+    assert_one_line_error(
+        &Exit { stderr: exit.stderr.lines().next().unwrap_or_default().into(), ..exit },
+        2,
+        "tcp-chat: expected",
+        &["`talk`"],
+    );
+}
+
+// The duplex example: both sides type at any time.
+
+fn duplex_pair() -> (Proc, Proc) {
+    let (server, addr) = Proc::server(&example("tcp_chat_duplex"), &["server", "127.0.0.1:0"]);
+    let client = Proc::example("tcp_chat_duplex", &["client", &addr.to_string()]);
+    server.wait_stdout("客户端已连接: ", 1);
+    (server, client)
+}
+
+/// The texts of the `收到<who>消息: ` lines, in order.
+fn received<'a>(stdout: &'a str, who: &str) -> Vec<&'a str> {
+    let prefix = format!("收到{who}消息: ");
+    stdout.lines().filter_map(|l| l.strip_prefix(prefix.as_str())).collect()
+}
+
+#[test]
+fn tcp_chat_duplex_bursts_from_both_sides_all_arrive_in_order() {
+    let (mut server, mut client) = duplex_pair();
+    let from_client: Vec<String> = (0..200).map(|i| format!("client line {i}")).collect();
+    let from_server: Vec<String> = (0..200).map(|i| format!("服务端 {i}")).collect();
+    // Both sides type at once, without waiting for each other.
+    client.type_in(&(from_client.join("\n") + "\n"));
+    server.type_in(&(from_server.join("\n") + "\n"));
+    server.wait_stdout("收到客户端消息: client line 199\n", 1);
+    client.wait_stdout("收到服务端消息: 服务端 199\n", 1);
+    assert_eq!(received(&server.stdout(), "客户端"), from_client);
+    assert_eq!(received(&client.stdout(), "服务端"), from_server);
+
+    client.close_stdin(); // end of input says 88, which ends both
+    let (server, client) = (server.wait_exit(), client.wait_exit());
+    assert_eq!((server.code(), client.code()), (0, 0), "{server:?}\n{client:?}");
+    assert_eq!(received(&server.stdout, "客户端").last(), Some(&"88"));
+    assert_eq!((server.stderr.as_str(), client.stderr.as_str()), ("", ""));
+}
+
+#[test]
+fn tcp_chat_duplex_88_from_the_server_ends_both() {
+    let (mut server, client) = duplex_pair();
+    server.type_in("bye for now\n88\n");
+    let (server, client) = (server.wait_exit(), client.wait_exit());
+    assert_eq!((server.code(), client.code()), (0, 0), "{server:?}\n{client:?}");
+    assert_eq!(client.stdout, "收到服务端消息: bye for now\n收到服务端消息: 88\n");
+}
+
+#[test]
+fn tcp_chat_duplex_ends_each_message_with_a_newline_on_the_wire() {
+    let (listener, addr) = listen();
+    let mut client = Proc::example("tcp_chat_duplex", &["client", &addr.to_string()]);
+    let mut peer = accept(&listener);
+    client.type_in("one\ntwo\n");
+    expect_bytes(&mut peer, b"one\ntwo\n");
+    peer.write_all(b"thr").unwrap();
+    peer.write_all(b"ee\n88\n").unwrap();
+    let exit = client.wait_exit();
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    assert_eq!(exit.stdout, "收到服务端消息: three\n收到服务端消息: 88\n");
+}
