@@ -131,7 +131,7 @@ pub fn copy_body(r: &mut impl BufRead, framing: &Framing, out: &mut impl Write) 
     match *framing {
         Framing::Empty => Ok(0),
         Framing::Length(n) => {
-            let got = io::copy(&mut r.take(n), out)?;
+            let got = pump(r, n, out)?;
             if got < n {
                 return Err(closed(&format!(
                     "the server closed the connection after {got} of {n} body bytes (Content-Length)"
@@ -139,9 +139,31 @@ pub fn copy_body(r: &mut impl BufRead, framing: &Framing, out: &mut impl Write) 
             }
             Ok(n)
         }
-        Framing::UntilClose => io::copy(r, out),
+        Framing::UntilClose => pump(r, u64::MAX, out),
         Framing::Chunked => copy_chunked(r, out),
     }
+}
+
+/// Copies up to `limit` bytes, or until the server closes, from `r` to
+/// `out`; returns how many. Like io::copy, but with a 256 KiB buffer: the
+/// BufReader hands over what it holds, then reads bigger than its own
+/// buffer go straight from the socket into this one, so a big body costs
+/// few system calls and one copy.
+fn pump(r: &mut impl BufRead, limit: u64, out: &mut impl Write) -> io::Result<u64> {
+    let mut buf = vec![0; 256 * 1024];
+    let mut copied = 0;
+    while copied < limit {
+        let want = (limit - copied).min(buf.len() as u64) as usize;
+        let n = match r.read(&mut buf[..want]) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        out.write_all(&buf[..n])?;
+        copied += n as u64;
+    }
+    Ok(copied)
 }
 
 /// `Transfer-Encoding: chunked`: `<size in hex>[;extensions]\r\n`, that many
@@ -158,7 +180,7 @@ fn copy_chunked(r: &mut impl BufRead, out: &mut impl Write) -> io::Result<u64> {
         if size == 0 {
             break;
         }
-        let got = io::copy(&mut r.take(size), out)?;
+        let got = pump(r, size, out)?;
         total += got;
         if got < size {
             return Err(closed(&format!(
