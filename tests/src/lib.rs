@@ -432,3 +432,22 @@ pub fn between_prompts(stdout: &str) -> Vec<&str> {
     let body = body.strip_suffix("> ").unwrap_or_else(|| panic!("no last prompt in {stdout:?}"));
     body.split_terminator("\n> ").map(|line| line.trim_end_matches('\n')).collect()
 }
+
+/// Runs a whole session of a two-role program: `NAME server 127.0.0.1:0`,
+/// then `NAME client ADDR`, each given its typed input and then end of
+/// input. Returns how the server and the client ended, and the address.
+pub fn run_pair(name: &str, server_input: &str, client_input: &str) -> (Exit, Exit, SocketAddr) {
+    let (mut server, addr) = Proc::server(&program(name), &["server", "127.0.0.1:0"]);
+    server.type_in(server_input);
+    server.close_stdin();
+    let mut client = Proc::program(name, &["client", &addr.to_string()]);
+    client.type_in(client_input);
+    client.close_stdin();
+    (server.wait_exit(), client.wait_exit(), addr)
+}
+
+/// The texts of a chat's `收到<who>消息: <text>` lines, in order.
+pub fn received<'a>(stdout: &'a str, who: &str) -> Vec<&'a str> {
+    let prefix = format!("收到{who}消息: ");
+    stdout.lines().filter_map(|l| l.strip_prefix(prefix.as_str())).collect()
+}

@@ -14,18 +14,6 @@ fn client(addr: SocketAddr) -> Proc {
     Proc::program("tcp-chat", &["client", &addr.to_string()])
 }
 
-/// Runs a whole chat: the server and the client each get their typed input,
-/// then end of input. Returns how the server and the client ended.
-fn chat(server_input: &str, client_input: &str) -> (Exit, Exit, SocketAddr) {
-    let (mut server, addr) = server();
-    server.type_in(server_input);
-    server.close_stdin();
-    let mut client = client(addr);
-    client.type_in(client_input);
-    client.close_stdin();
-    (server.wait_exit(), client.wait_exit(), addr)
-}
-
 /// The server's stdout after its first two lines (`Listening on`, `客户端已连接`).
 fn after_connect(stdout: &str) -> &str {
     let mut lines = stdout.splitn(3, '\n');
@@ -36,7 +24,7 @@ fn after_connect(stdout: &str) -> &str {
 
 #[test]
 fn tcp_chat_takes_turns_client_first_until_the_client_says_88() {
-    let (server, client, _) = chat("hi there\n你好, 客户端\n", "hello\nhow are you?\n88\n");
+    let (server, client, _) = run_pair("tcp-chat", "hi there\n你好, 客户端\n", "hello\nhow are you?\n88\n");
     assert_eq!(server.code(), 0, "{server:?}");
     assert_eq!(client.code(), 0, "{client:?}");
     assert_eq!(
@@ -52,7 +40,7 @@ fn tcp_chat_takes_turns_client_first_until_the_client_says_88() {
 
 #[test]
 fn tcp_chat_88_from_the_server_ends_both() {
-    let (server, client, _) = chat("88\nnever sent\n", "hello\nnever sent\n");
+    let (server, client, _) = run_pair("tcp-chat", "88\nnever sent\n", "hello\nnever sent\n");
     assert_eq!((server.code(), client.code()), (0, 0), "{server:?}\n{client:?}");
     assert_eq!(after_connect(&server.stdout), "收到客户端消息: hello\n请输入:");
     assert_eq!(client.stdout, "请输入:收到服务端消息: 88\n");
@@ -61,7 +49,7 @@ fn tcp_chat_88_from_the_server_ends_both() {
 
 #[test]
 fn tcp_chat_end_of_input_at_the_client_says_88() {
-    let (server, client, _) = chat("answer\n", "hello\n");
+    let (server, client, _) = run_pair("tcp-chat", "answer\n", "hello\n");
     assert_eq!((server.code(), client.code()), (0, 0), "{server:?}\n{client:?}");
     assert_eq!(after_connect(&server.stdout), "收到客户端消息: hello\n请输入:收到客户端消息: 88\n");
     assert_eq!(client.stdout, "请输入:收到服务端消息: answer\n请输入:");
@@ -70,7 +58,7 @@ fn tcp_chat_end_of_input_at_the_client_says_88() {
 
 #[test]
 fn tcp_chat_end_of_input_at_the_server_says_88() {
-    let (server, client, _) = chat("", "hello\nnever sent\n");
+    let (server, client, _) = run_pair("tcp-chat", "", "hello\nnever sent\n");
     assert_eq!((server.code(), client.code()), (0, 0), "{server:?}\n{client:?}");
     assert_eq!(after_connect(&server.stdout), "收到客户端消息: hello\n请输入:");
     assert_eq!(server.stderr, "tcp-chat server: end of input, saying 88\n");
@@ -203,12 +191,6 @@ fn duplex_pair() -> (Proc, Proc) {
     let client = Proc::example("tcp_chat_duplex", &["client", &addr.to_string()]);
     server.wait_stdout("客户端已连接: ", 1);
     (server, client)
-}
-
-/// The texts of the `收到<who>消息: ` lines, in order.
-fn received<'a>(stdout: &'a str, who: &str) -> Vec<&'a str> {
-    let prefix = format!("收到{who}消息: ");
-    stdout.lines().filter_map(|l| l.strip_prefix(prefix.as_str())).collect()
 }
 
 #[test]

@@ -14,17 +14,6 @@ fn client(addr: SocketAddr) -> Proc {
     Proc::program("udp-chat", &["client", &addr.to_string()])
 }
 
-/// Runs a whole chat, each side with its typed input and then end of input.
-fn chat(server_input: &str, client_input: &str) -> (Exit, Exit, SocketAddr) {
-    let (mut server, addr) = server();
-    server.type_in(server_input);
-    server.close_stdin();
-    let mut client = client(addr);
-    client.type_in(client_input);
-    client.close_stdin();
-    (server.wait_exit(), client.wait_exit(), addr)
-}
-
 /// Receives one datagram (bounded by the deadline) and returns it with its sender.
 fn recv(socket: &UdpSocket) -> (Vec<u8>, SocketAddr) {
     let mut buf = [0; 2048];
@@ -39,7 +28,8 @@ fn unused_udp_addr() -> SocketAddr {
 
 #[test]
 fn udp_chat_takes_turns_client_first_until_the_client_says_88() {
-    let (server, client, addr) = chat("hi there\n你好, 客户端\n", "hello\nhow are you?\n88\n");
+    let (server, client, addr) =
+        run_pair("udp-chat", "hi there\n你好, 客户端\n", "hello\nhow are you?\n88\n");
     assert_eq!((server.code(), client.code()), (0, 0), "{server:?}\n{client:?}");
     assert_eq!(
         server.stdout,
@@ -56,7 +46,7 @@ fn udp_chat_takes_turns_client_first_until_the_client_says_88() {
 
 #[test]
 fn udp_chat_88_from_the_server_ends_both() {
-    let (server, client, addr) = chat("88\nnever sent\n", "hello\nnever sent\n");
+    let (server, client, addr) = run_pair("udp-chat", "88\nnever sent\n", "hello\nnever sent\n");
     assert_eq!((server.code(), client.code()), (0, 0), "{server:?}\n{client:?}");
     assert_eq!(server.stdout, format!("Listening on {addr}\n收到客户端消息: hello\n请输入:"));
     assert_eq!(client.stdout, "请输入:收到服务端消息: 88\n");
@@ -64,12 +54,12 @@ fn udp_chat_88_from_the_server_ends_both() {
 
 #[test]
 fn udp_chat_end_of_input_on_either_side_says_88() {
-    let (server, client, _) = chat("answer\n", "hello\n");
+    let (server, client, _) = run_pair("udp-chat", "answer\n", "hello\n");
     assert_eq!((server.code(), client.code()), (0, 0), "{server:?}\n{client:?}");
     assert!(server.stdout.ends_with("请输入:收到客户端消息: 88\n"), "{server:?}");
     assert_eq!(client.stderr, "udp-chat client: end of input, saying 88\n");
 
-    let (server, client, _) = chat("", "hello\nnever sent\n");
+    let (server, client, _) = run_pair("udp-chat", "", "hello\nnever sent\n");
     assert_eq!((server.code(), client.code()), (0, 0), "{server:?}\n{client:?}");
     assert_eq!(server.stderr, "udp-chat server: end of input, saying 88\n");
     assert_eq!(client.stdout, "请输入:收到服务端消息: 88\n");
@@ -165,12 +155,6 @@ fn udp_chat_usage() {
 }
 
 // The duplex example: both sides type at any time.
-
-/// The texts of the `收到<who>消息: ` lines, in order.
-fn received<'a>(stdout: &'a str, who: &str) -> Vec<&'a str> {
-    let prefix = format!("收到{who}消息: ");
-    stdout.lines().filter_map(|l| l.strip_prefix(prefix.as_str())).collect()
-}
 
 #[test]
 fn udp_chat_duplex_bursts_from_both_sides_all_arrive_in_order() {
