@@ -180,17 +180,15 @@ fn show(header: &[u8]) {
 /// the whole new one. Returns the number of bytes saved.
 fn save(out: &Path, body: impl FnOnce(&mut File) -> io::Result<u64>) -> io::Result<u64> {
     let part = part_path(out);
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&part)
-        .map_err(|e| io::Error::new(e.kind(), format!("cannot create {}: {e}", part.display())))?;
+    let mut file = OpenOptions::new().write(true).create_new(true).open(&part).map_err(|e| {
+        io::Error::new(e.kind(), format!("cannot create the temporary file {}: {e}", part.display()))
+    })?;
     let saved = body(&mut file).and_then(|n| file.flush().map(|()| n));
     drop(file);
     let saved = saved.and_then(|n| {
-        fs::rename(&part, out)
-            .map(|()| n)
-            .map_err(|e| io::Error::new(e.kind(), format!("cannot rename {} to it: {e}", part.display())))
+        fs::rename(&part, out).map(|()| n).map_err(|e| {
+            io::Error::new(e.kind(), format!("cannot rename {} to {}: {e}", part.display(), out.display()))
+        })
     });
     if saved.is_err() {
         let _ = fs::remove_file(&part);

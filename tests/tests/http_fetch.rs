@@ -248,6 +248,21 @@ fn http_fetch_fails_cleanly_on_a_reset() {
 }
 
 #[test]
+fn http_fetch_says_when_out_cannot_be_written() {
+    let (addr, _request) = serve(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi".to_vec(), End::Hold);
+    let folder = Folder::new();
+    let out = folder.file("no-such-folder/page.html");
+    let exit = fetch(&format!("http://{addr}/"), &out);
+    assert_one_line_error(
+        &exit,
+        1,
+        &format!("http-fetch: http://{addr}/: cannot create the temporary file"),
+        &["No such file"],
+    );
+    assert!(folder.names().is_empty());
+}
+
+#[test]
 fn http_fetch_refuses_https_because_std_has_no_tls() {
     let folder = Folder::new();
     let exit = fetch("https://www.sina.com.cn/", &folder.file("sina.html"));
