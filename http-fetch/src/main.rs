@@ -39,6 +39,8 @@ const DEFAULT_OUT: &str = "sina.html";
 /// ends the program instead of holding it for ever.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// How many interim (1xx) responses may come before the real one.
+const MAX_INTERIM: usize = 8;
 /// The read buffer: big enough that a fast transfer takes few system calls.
 const BUFFER: usize = 64 * 1024;
 const USAGE: &str = "usage: http-fetch [URL] [OUT]
@@ -105,14 +107,22 @@ fn fetch(target: &Target, out: &Path) -> io::Result<()> {
 
     // 接收数据, header first: read up to the blank line that ends it (the
     // article's data.split(b'\r\n\r\n', 1)). A 1xx is an interim answer;
-    // the real one follows it.
+    // the real one follows it (a few at most: a server that sends nothing
+    // else is not answering).
     let mut reader = BufReader::with_capacity(BUFFER, &s);
+    let mut interim = 0;
     let head = loop {
         let head = response::read_head(&mut reader).map_err(|e| failed(&url, "no valid response", e))?;
         // print(header.decode('utf-8'))
         show(&head.text);
         if !(100..200).contains(&head.status) || head.status == 101 {
             break head;
+        }
+        interim += 1;
+        if interim == MAX_INTERIM {
+            let e =
+                io::Error::new(io::ErrorKind::InvalidData, format!("{MAX_INTERIM} interim 1xx responses"));
+            return Err(failed(&url, "no final response", e));
         }
     };
     let framing = head.framing().map_err(|e| failed(&url, "cannot tell where the body ends", e))?;

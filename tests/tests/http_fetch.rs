@@ -176,6 +176,16 @@ fn http_fetch_takes_an_http_1_0_response() {
 }
 
 #[test]
+fn http_fetch_skips_an_interim_100_continue() {
+    let response = b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+    let (exit, saved) = fetch_from(response, End::Hold, "/");
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    assert_eq!(exit.stdout, "HTTP/1.1 100 Continue\nHTTP/1.1 200 OK\r\nContent-Length: 2\n");
+    assert_eq!(saved.as_deref(), Some(&b"ok"[..]));
+    assert_fails(&b"HTTP/1.1 100 Continue\r\n\r\n".repeat(8), End::Hold, "8 interim 1xx responses");
+}
+
+#[test]
 fn http_fetch_shows_where_a_redirect_points() {
     let response =
         b"HTTP/1.1 302 Found\r\nLocation: https://www.sina.com.cn/\r\nContent-Length: 5\r\n\r\nmoved";
