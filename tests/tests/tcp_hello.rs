@@ -94,6 +94,9 @@ fn hello_server_survives_a_client_that_resets_mid_conversation() {
     while s.peek(&mut [0; 8]).expect("the welcome within the deadline") < 8 {}
     drop(s);
     server.wait_stdout(&format!("Connection from {client} closed."), 1);
+    // stdout and stderr are two pipes read by two threads: the error line,
+    // written first, may still be on its way.
+    server.wait_stderr(&format!("tcp-hello-server: connection from {client}: "));
     assert!(server.stderr().starts_with(&format!("tcp-hello-server: connection from {client}: ")));
     assert_still_serving(addr);
 }
