@@ -156,9 +156,9 @@ fn check_command(command: &str, programs: &BTreeSet<(String, Option<String>)>) {
         Some(example) => (example.clone(), example_path(example)),
         None => (run.krate.clone(), program(&run.krate)),
     };
-    let help = std::process::Command::new(&path).arg("--help").output().expect("run --help");
-    assert!(help.status.success(), "`{name} --help` failed");
-    let usage = usage_lines(&name, &String::from_utf8_lossy(&help.stdout));
+    let help = Proc::start(&path, &["--help"]).wait_exit();
+    assert_eq!(help.code(), 0, "`{name} --help` failed: {help:?}");
+    let usage = usage_lines(&name, &help.stdout);
     assert!(!usage.is_empty(), "`{name} --help` has no usage line");
     check_args(command, &usage, &run.args);
 }
