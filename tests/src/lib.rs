@@ -12,6 +12,7 @@
 //! - [`connect`], [`read_exactly`], [`read_to_close`] and friends talk to
 //!   a program over TCP with the same deadline on every read and write.
 
+use std::ffi::{OsStr, OsString};
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::path::{Path, PathBuf};
@@ -146,6 +147,12 @@ impl Exit {
 impl Proc {
     /// Starts `path` with `args`, stdin, stdout and stderr all piped.
     pub fn start(path: &Path, args: &[&str]) -> Proc {
+        let args: Vec<&OsStr> = args.iter().map(OsStr::new).collect();
+        Proc::start_os(path, &args)
+    }
+
+    /// [`Proc::start`] with arguments that need not be UTF-8 (see [`not_utf8`]).
+    pub fn start_os(path: &Path, args: &[&OsStr]) -> Proc {
         let name = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
         let mut child = Command::new(path)
             .args(args)
@@ -450,4 +457,37 @@ pub fn run_pair(name: &str, server_input: &str, client_input: &str) -> (Exit, Ex
 pub fn received<'a>(stdout: &'a str, who: &str) -> Vec<&'a str> {
     let prefix = format!("收到{who}消息: ");
     stdout.lines().filter_map(|l| l.strip_prefix(prefix.as_str())).collect()
+}
+
+// ------------------------------------------------------------- hostile input
+
+/// An argument made of raw bytes, such as `b"\xff:0"`, which is not UTF-8.
+#[cfg(unix)]
+pub fn not_utf8(bytes: &[u8]) -> OsString {
+    use std::os::unix::ffi::OsStrExt;
+    OsStr::from_bytes(bytes).to_os_string()
+}
+
+/// What a hostile peer sends to take over a terminal: retitle it (OSC 0),
+/// clear it (CSI 2J), turn the text red (CSI 31m).
+pub const ESCAPES: &[u8] = b"\x1b]0;pwned\x07\x1b[2J\x1b[31m";
+
+/// [`ESCAPES`] as a program must show it: every control character made
+/// visible as `\u{..}`, nothing raw.
+pub const ESCAPES_SHOWN: &str = "\\u{1b}]0;pwned\\u{7}\\u{1b}[2J\\u{1b}[31m";
+
+/// Checks a usage error: exit 2, a first stderr line that starts with
+/// `start` (`tcp-chat: `) and holds every one of `parts`, then the usage;
+/// no panic, no Debug dump.
+pub fn assert_usage_error(exit: &Exit, start: &str, parts: &[&str]) {
+    assert_eq!(exit.code(), 2, "{exit:?}");
+    let (first, rest) = exit.stderr.split_once('\n').unwrap_or((&exit.stderr, ""));
+    assert!(first.starts_with(start), "first stderr line {first:?} does not start with {start:?}");
+    for part in parts {
+        assert!(first.contains(part), "first stderr line {first:?} lacks {part:?}");
+    }
+    assert!(rest.contains("usage:"), "no usage after the first line: {exit:?}");
+    for bad in ["panicked", "RUST_BACKTRACE", "Os {", "kind:", "Custom {"] {
+        assert!(!exit.stderr.contains(bad), "stderr {:?} has {bad:?}", exit.stderr);
+    }
 }
