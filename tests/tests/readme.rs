@@ -252,7 +252,94 @@ fn files_and_tests_the_readme_names_exist() {
     }
 }
 
+/// The Mermaid diagrams of the README (the articles' lost pictures).
+fn diagrams(text: &str) -> Vec<&str> {
+    text.split("```mermaid\n").skip(1).filter_map(|rest| rest.split("\n```").next()).collect()
+}
+
+/// The Rust calls a diagram names, as they must appear in the code: the
+/// word before each `(`, kept with its `Type::` (`TcpListener::bind(`) or
+/// reduced to its method (`stream.read(` -> `.read(`).
+fn calls(diagram: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for (at, _) in diagram.match_indices('(') {
+        let before = &diagram[..at];
+        let start = before
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':' || c == '.'))
+            .map_or(0, |i| i + 1);
+        let word = &before[start..];
+        match word.rfind('.') {
+            _ if word.is_empty() => {}
+            Some(dot) => found.push(format!("{}(", &word[dot..])),
+            None => found.push(format!("{word}(")),
+        }
+    }
+    found
+}
+
+/// The code of the programs: every `.rs` file of the members but `tests`.
+fn program_code() -> String {
+    let mut code = String::new();
+    for member in members().into_iter().filter(|m| m != "tests") {
+        for dir in ["src", "examples"] {
+            for entry in fs::read_dir(root().join(&member).join(dir)).into_iter().flatten().flatten() {
+                code += &fs::read_to_string(entry.path()).unwrap();
+            }
+        }
+    }
+    code
+}
+
+fn check_diagram(diagram: &str, code: &str) {
+    let calls = calls(diagram);
+    assert!(!calls.is_empty(), "a diagram names no call at all:\n{diagram}");
+    for call in calls {
+        assert!(code.contains(&call), "a README diagram names `{call}`, which our code never calls");
+    }
+}
+
+#[test]
+fn readme_diagrams_name_only_calls_our_code_makes() {
+    let found = diagrams(README);
+    assert!(found.len() >= 3, "the README has {} Mermaid diagrams, expected 3 or more", found.len());
+    let code = program_code();
+    for diagram in found {
+        check_diagram(diagram, &code);
+    }
+}
+
+/// Following the README must leave the repository as it was: every
+/// http-fetch command names where it saves, and that is a temporary folder
+/// or a name the repository ignores (`sina.html`, for no arguments).
+#[test]
+fn readme_http_fetch_commands_write_nothing_into_the_repository() {
+    let ignored = fs::read_to_string(root().join(".gitignore")).expect("read .gitignore");
+    let ignored: Vec<&str> = ignored.lines().map(|l| l.trim_start_matches('/')).collect();
+    for command in commands(README).iter().filter(|c| c.starts_with("cargo run -p http-fetch")) {
+        let args = parse_run(command).args;
+        let out = match args.as_slice() {
+            [] => "sina.html",
+            [_, out] => out.as_str(),
+            _ => panic!("`{command}`: give OUT, so that the README says where the file goes"),
+        };
+        assert!(
+            out == "OUT" || out.starts_with("/tmp/") || ignored.contains(&out),
+            "`{command}` writes {out} into the repository"
+        );
+    }
+}
+
 // The checker itself: it must refuse what is wrong.
+
+#[test]
+fn the_diagram_checker_refuses_calls_our_code_does_not_make() {
+    let code = "let l = TcpListener::bind(addr)?; let (s, a) = l.accept()?; drop(s);";
+    check_diagram("A->>B: TcpListener::bind(addr)<br/>listener.accept() then drop(stream)", code);
+    for wrong in ["TcpStream::connect(addr)", "stream.peek(buf)", "listen(5)", "no call here"] {
+        let result = std::panic::catch_unwind(|| check_diagram(wrong, code));
+        assert!(result.is_err(), "`{wrong}` was accepted");
+    }
+}
 
 #[test]
 fn the_checker_refuses_wrong_commands() {
