@@ -5,88 +5,81 @@
 //!
 //! ```text
 //! cargo run -p http-fetch                                   # http://www.sina.com.cn/ -> sina.html
-//! cargo run -p http-fetch -- 127.0.0.1:8000/index.html page.html
+//! cargo run -p http-fetch -- 127.0.0.1:8000/index.html /tmp/page.html
 //! ```
 //!
 //! To try it without the internet, serve a folder in a second terminal
 //! first: `python3 -m http.server 8000 --bind 127.0.0.1`.
 //!
 //! The steps are the article's: connect, send, receive, split the header
-//! from the body, print the header, save the body. Two things differ:
-//! the body goes to the file as it arrives instead of being gathered in
-//! memory, so a page of any size takes the same little memory; and the body
-//! ends where HTTP/1.1 says it does (`Content-Length`, chunks, or the close),
-//! so a chunked page is saved without its chunk sizes (the article's version
-//! writes them into the html). The file is written beside OUT under a
-//! temporary name and renamed when complete: a failed transfer leaves no
-//! half page, and an existing OUT as it was. There is no TLS in std, so
+//! from the body, print the header, save the body. What differs: the body
+//! goes to the file as it arrives instead of being gathered in memory, so a
+//! page of any size takes the same little memory; the body ends where
+//! HTTP/1.1 says it does (`Content-Length`, chunks, or the close), so a
+//! chunked page is saved without its chunk sizes; only a 2xx answer is
+//! saved (a 404 page or a redirect is not the page asked for). The file is
+//! written under a temporary name beside OUT (beside the file a symlink
+//! OUT points to) and renamed when complete: a failed transfer leaves no
+//! half page, and an existing OUT as it was. A device or FIFO OUT
+//! (`/dev/null`) is written directly. There is no TLS in std, so
 //! `https://` is refused with a clear message; redirects are shown, not
 //! followed.
 
 mod response;
 
-use std::env;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufReader, Write};
-use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
-use std::path::{Path, PathBuf};
-use std::process::{self, ExitCode};
-use std::time::Duration;
+use std::net::{TcpStream, ToSocketAddrs};
+use std::{env, path::Path, process, process::ExitCode, time::Duration};
 
 const DEFAULT_URL: &str = "http://www.sina.com.cn/";
-const DEFAULT_OUT: &str = "sina.html";
 /// How long to wait for a connection, and for each read: a silent server
 /// ends the program instead of holding it for ever.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-const READ_TIMEOUT: Duration = Duration::from_secs(30);
-/// How many interim (1xx) responses may come before the real one.
-const MAX_INTERIM: usize = 8;
-/// The read buffer: big enough that a fast transfer takes few system calls.
-const BUFFER: usize = 64 * 1024;
+const TIMEOUT: Duration = Duration::from_secs(30);
 const USAGE: &str = "usage: http-fetch [URL] [OUT]
 
-Fetches URL with a plain HTTP/1.1 GET, prints the response header and saves
-the body to OUT.
+Prints the header of URL (default http://www.sina.com.cn/; plain HTTP: std has no TLS) and saves a 2xx
+body to OUT. Default OUT: sina.html for the default URL, else the URL's last path segment (report.pdf),
+or index.html when that is empty, hidden, starts with `-` or leaves the folder.";
 
-  URL  http://HOST[:PORT][/PATH], or HOST[:PORT][/PATH]
-       (default http://www.sina.com.cn/; plain HTTP only, std has no TLS)
-  OUT  file to save the body to (default sina.html)";
+/// The article's program: connect, send, receive, split the header from
+/// the body, print the header, save the body into `file`.
+/// `addr` is `HOST:PORT`, `path` the request target (`/`, `/a?b=c`).
+fn fetch(addr: &str, path: &str, file: &mut File) -> io::Result<u64> {
+    // 创建一个socket + 建立连接: to the first address of the host that answers.
+    let host = addr.strip_suffix(":80").unwrap_or(addr); // the Host header
+    let addrs = addr.to_socket_addrs().map_err(|e| context(&format!("cannot resolve {host}"), e))?;
+    let mut s = Err(io::Error::other("no address"));
+    for a in addrs {
+        s = s.or_else(|_| TcpStream::connect_timeout(&a, TIMEOUT)); // once connected, the rest are skipped
+    }
+    let s = s.map_err(|e| context(&format!("cannot connect to {addr}"), e))?;
+    s.set_read_timeout(Some(TIMEOUT))?;
 
-/// Where to connect and what to ask for.
-struct Target {
-    /// The host name or address to connect to (IPv6 without brackets).
-    host: String,
-    port: u16,
-    /// The request target: `/`, `/a/b?c=d`.
-    path: String,
-    /// The Host header: the host as written, with the port when not 80.
-    host_header: String,
+    // 发送数据: the article's request, with the path and port of the URL.
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+    let failed = |e: io::Error| context(&format!("http://{host}{path}"), e);
+    (&s).write_all(request.as_bytes()).map_err(failed)?;
+
+    // 接收数据, the header first: up to the blank line that ends it (the
+    // article's data.split(b'\r\n\r\n', 1)).
+    let mut reader = BufReader::with_capacity(response::BUFFER, &s);
+    let head = response::read_head(&mut reader).map_err(failed)?;
+    // print(header.decode('utf-8')); a closed stdout does not stop the download.
+    let _ = io::stdout().write_all(head.text.as_bytes());
+
+    // 把接收的数据写入文件, as it arrives.
+    response::copy_body(&mut reader, &head, file).map_err(failed)
+    // 关闭连接: s is closed when it is dropped.
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = env::args().skip(1).collect();
-    let (url, out) = match args.as_slice() {
-        [flag, ..] if flag == "-h" || flag == "--help" => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
+    let (addr, path, out) = args();
+    match save(Path::new(&out), |file| fetch(&addr, &path, file)) {
+        Ok(saved) => {
+            eprintln!("http-fetch: saved {saved} bytes to {out}");
+            ExitCode::SUCCESS
         }
-        [] => (DEFAULT_URL, DEFAULT_OUT),
-        [url] => (url.as_str(), DEFAULT_OUT),
-        [url, out] => (url.as_str(), out.as_str()),
-        _ => {
-            eprintln!("http-fetch: expected [URL] [OUT], got {} arguments\n\n{USAGE}", args.len());
-            return ExitCode::from(2);
-        }
-    };
-    let target = match parse_url(url) {
-        Ok(target) => target,
-        Err(why) => {
-            eprintln!("http-fetch: {why}");
-            return ExitCode::from(2);
-        }
-    };
-    match fetch(&target, Path::new(out)) {
-        Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("http-fetch: {e}");
             ExitCode::FAILURE
@@ -94,215 +87,150 @@ fn main() -> ExitCode {
     }
 }
 
-fn fetch(target: &Target, out: &Path) -> io::Result<()> {
-    let url = format!("http://{}{}", target.host_header, target.path);
-    // 创建一个socket + 建立连接:
-    let s = connect(target)?;
-    s.set_read_timeout(Some(READ_TIMEOUT))?;
-
-    // 发送数据: the article's request, with the path and port of the URL.
-    let request =
-        format!("GET {} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", target.path, target.host_header);
-    (&s).write_all(request.as_bytes()).map_err(|e| failed(&url, "cannot send the request", e))?;
-
-    // 接收数据, header first: read up to the blank line that ends it (the
-    // article's data.split(b'\r\n\r\n', 1)). A 1xx is an interim answer;
-    // the real one follows it (a few at most: a server that sends nothing
-    // else is not answering).
-    let mut reader = BufReader::with_capacity(BUFFER, &s);
-    let mut interim = 0;
-    let head = loop {
-        let head = response::read_head(&mut reader).map_err(|e| failed(&url, "no valid response", e))?;
-        // print(header.decode('utf-8'))
-        show(&head.text);
-        if !(100..200).contains(&head.status) || head.status == 101 {
-            break head;
-        }
-        interim += 1;
-        if interim == MAX_INTERIM {
-            let e =
-                io::Error::new(io::ErrorKind::InvalidData, format!("{MAX_INTERIM} interim 1xx responses"));
-            return Err(failed(&url, "no final response", e));
-        }
-    };
-    let framing = head.framing().map_err(|e| failed(&url, "cannot tell where the body ends", e))?;
-    if (300..400).contains(&head.status) {
-        let location = head.header("Location").unwrap_or("nowhere (no Location header)");
-        let tls = if location.starts_with("https:") {
-            "; std has no TLS, this program speaks plain HTTP"
-        } else {
-            ""
-        };
-        eprintln!(
-            "http-fetch: {} {}: the page is at {location} (redirects are not followed{tls})",
-            head.status, head.reason
-        );
-    } else if head.status >= 400 {
-        eprintln!("http-fetch: the server answered {} {}; saving its error page", head.status, head.reason);
+/// Opens where the body goes before anything is fetched, runs `fetch` into
+/// it, and puts it in place. An existing OUT must be one the user may write
+/// (a rename would ignore its mode): opening it asks the OS exactly that. A
+/// device or FIFO is written directly; any other OUT is written under a
+/// temporary name beside the file it names (a symlink is followed: its
+/// target is what gets replaced) and renamed over it when complete, so a
+/// failed transfer leaves no half file and an existing one as it was.
+fn save(out: &Path, fetch: impl FnOnce(&mut File) -> io::Result<u64>) -> io::Result<u64> {
+    let cannot = |e: io::Error| context(&format!("cannot write {}", out.display()), e);
+    match OpenOptions::new().write(true).open(out) {
+        Ok(mut file) if !file.metadata().map_err(cannot)?.is_file() => return fetch(&mut file),
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(cannot(e)),
+        _ => {}
     }
-
-    // 把接收的数据写入文件, as it arrives, under a temporary name.
-    let saved = save(out, |file| response::copy_body(&mut reader, &framing, file))
-        .map_err(|e| failed(&url, &format!("{} left as it was", out.display()), e))?;
-    eprintln!("http-fetch: saved {saved} bytes to {}", out.display());
-    Ok(())
-    // 关闭连接: s is closed when it is dropped.
-}
-
-/// Resolves the host and connects to the first address that answers.
-fn connect(target: &Target) -> io::Result<TcpStream> {
-    let Target { host, port, .. } = target;
-    let addrs: Vec<SocketAddr> = (host.as_str(), *port)
-        .to_socket_addrs()
-        .map_err(|e| io::Error::new(e.kind(), format!("cannot resolve {host}: {e}")))?
-        .collect();
-    let mut last = io::Error::new(io::ErrorKind::NotFound, format!("{host} has no address"));
-    for addr in addrs {
-        match TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT) {
-            Ok(s) => return Ok(s),
-            Err(e) => {
-                let hint = match e.kind() {
-                    io::ErrorKind::ConnectionRefused => {
-                        "; connection refused: is a web server running there?"
-                    }
-                    io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => {
-                        "; no answer: wrong port, or a firewall?"
-                    }
-                    _ => "",
-                };
-                last =
-                    io::Error::new(e.kind(), format!("cannot connect to {host}:{port} ({addr}): {e}{hint}"));
-            }
-        }
-    }
-    Err(last)
-}
-
-/// Prints the header section; a closed stdout does not stop the download.
-fn show(header: &[u8]) {
-    let mut stdout = io::stdout().lock();
-    let _ = writeln!(stdout, "{}", String::from_utf8_lossy(header)).and_then(|()| stdout.flush());
-}
-
-/// Writes the body to a temporary file beside `out`, then renames it over
-/// `out`. On any failure the temporary file is removed, and `out` is left
-/// as it was. The rename is atomic: a reader of `out` sees the old file or
-/// the whole new one. Returns the number of bytes saved.
-fn save(out: &Path, body: impl FnOnce(&mut File) -> io::Result<u64>) -> io::Result<u64> {
-    let part = part_path(out);
-    let mut file = OpenOptions::new().write(true).create_new(true).open(&part).map_err(|e| {
-        io::Error::new(e.kind(), format!("cannot create the temporary file {}: {e}", part.display()))
-    })?;
-    let saved = body(&mut file).and_then(|n| file.flush().map(|()| n));
-    drop(file);
-    let saved = saved.and_then(|n| {
-        fs::rename(&part, out).map(|()| n).map_err(|e| {
-            io::Error::new(e.kind(), format!("cannot rename {} to {}: {e}", part.display(), out.display()))
-        })
-    });
+    // Same folder (a rename cannot cross file systems), hidden, unique to
+    // this process, and short: a 250-byte OUT name leaves room for it.
+    let dest = fs::canonicalize(out).unwrap_or_else(|_| out.into());
+    let part = dest.with_file_name(format!(".http-fetch-{}.part", process::id()));
+    let mut file = OpenOptions::new().write(true).create_new(true).open(&part).map_err(cannot)?;
+    let saved = fetch(&mut file).and_then(|n| fs::rename(&part, &dest).map_err(cannot).map(|()| n));
     if saved.is_err() {
         let _ = fs::remove_file(&part);
     }
     saved
 }
 
-/// `dir/.name.part-PID`: the same folder (a rename cannot cross file
-/// systems), hidden, and unique to this process.
-fn part_path(out: &Path) -> PathBuf {
-    let name = out.file_name().map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
-    out.with_file_name(format!(".{name}.part-{}", process::id()))
-}
-
-/// An error with the URL it concerns and what it means for the user.
-fn failed(url: &str, what: &str, e: io::Error) -> io::Error {
-    let cause = match e.kind() {
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => {
-            format!("the server sent nothing for {} s", READ_TIMEOUT.as_secs())
+/// `HOST:PORT`, the request target and OUT from the command line; on bad
+/// usage, says what is wrong, shows the usage and exits 2 (0 for `--help`).
+fn args() -> (String, String, String) {
+    let usage = |why: String| -> ! {
+        if why.is_empty() {
+            let _ = writeln!(io::stdout(), "{USAGE}");
+            process::exit(0);
         }
-        _ => e.to_string(),
+        eprintln!("http-fetch: {why}\n\n{USAGE}");
+        process::exit(2)
     };
-    io::Error::new(e.kind(), format!("{url}: {cause}; {what}"))
+    let mut args = Vec::new();
+    for arg in env::args_os().skip(1) {
+        match arg.to_str() {
+            None => usage(format!("argument `{}` is not valid UTF-8", arg.to_string_lossy())),
+            Some("-h" | "--help") => usage(String::new()),
+            Some(a) if a.starts_with('-') => usage(format!("unknown option `{a}`")),
+            Some(a) if args.len() == 2 => usage(format!("unexpected argument `{a}`")),
+            Some(a) => args.push(a.to_string()),
+        }
+    }
+    let url = args.first().map_or(DEFAULT_URL, String::as_str);
+    let (addr, path) = parse_url(url).unwrap_or_else(|why| usage(why));
+    let out = match args.get(1) {
+        Some(out) if out.is_empty() => usage("bad OUT ``: an empty file name".into()),
+        Some(out) => out.clone(),
+        None => file_name(url, &path),
+    };
+    (addr, path, out)
 }
 
-/// `http://host:port/path`, `host:port/path`, `host`. Refuses what a plain
-/// HTTP client cannot fetch, with the reason.
-fn parse_url(url: &str) -> Result<Target, String> {
-    let lower = url.to_ascii_lowercase();
-    if lower.starts_with("https://") {
-        return Err(format!(
-            "cannot fetch {url}: std has no TLS; this program speaks plain HTTP (try http://{})",
-            &url["https://".len()..]
-        ));
+/// `http://host:port/path`, `host:port/path`, `host`, `[::1]:8080` to
+/// `HOST:PORT` and the request target, or why it cannot be fetched.
+fn parse_url(url: &str) -> Result<(String, String), String> {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("http", url));
+    if !scheme.eq_ignore_ascii_case("http") {
+        let why = if scheme.eq_ignore_ascii_case("https") { "std has no TLS" } else { "not HTTP" };
+        return Err(format!("cannot fetch {url}: {why}; this program speaks plain HTTP"));
     }
-    let rest = if lower.starts_with("http://") {
-        &url["http://".len()..]
-    } else if let Some((scheme, _)) = url.split_once("://") {
-        return Err(format!("cannot fetch {url}: `{scheme}` is not HTTP; this program speaks plain HTTP"));
-    } else {
-        url
-    };
     let rest = rest.split('#').next().unwrap_or_default(); // a fragment is never sent
-    let (authority, path) = rest.find(['/', '?']).map_or((rest, ""), |i| rest.split_at(i));
-    if authority.is_empty() {
-        return Err(format!("no host in `{url}`: expected http://HOST[:PORT][/PATH]"));
-    }
-    if authority.contains('@') {
-        return Err(format!("cannot fetch {url}: a user name or password in the URL is not supported"));
-    }
-    let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
-        let (host, after) =
-            v6.split_once(']').ok_or_else(|| format!("no `]` after the IPv6 address in `{url}`"))?;
-        (host, after)
-    } else {
-        authority.rsplit_once(':').map_or((authority, ""), |(h, p)| (h, p))
+    let (authority, path) = rest.split_at(rest.find(['/', '?']).unwrap_or(rest.len()));
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((host, port)) if !port.contains(']') => (host, port),
+        _ => (authority, ""),
     };
-    let port = match port.strip_prefix(':').unwrap_or(port) {
-        "" => 80,
-        p => p.parse::<u16>().map_err(|_| format!("bad port `{p}` in `{url}`"))?,
-    };
-    if host.is_empty() || host.bytes().any(|b| b <= b' ' || b == 0x7f || b"/?#[]".contains(&b)) {
-        return Err(format!("bad host `{host}` in `{url}`"));
+    let port = if port.is_empty() { "80" } else { port };
+    let number = port.parse().ok().filter(|_| port.bytes().all(|b| b.is_ascii_digit()));
+    let port: u16 = number.ok_or(format!("bad port `{port}` in `{url}`"))?;
+    // A name, an IPv4 address, or an IPv6 one in brackets; nothing else.
+    let bare = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
+    let odd = |b: u8| b <= b' ' || b == 0x7f || b"/?#[]@".contains(&b) || (b == b':' && bare == host);
+    if bare.is_empty() || bare.bytes().any(odd) {
+        return Err(format!("bad host `{host}` in `{url}`: expected http://HOST[:PORT][/PATH]"));
     }
-    let written =
-        authority.rsplit_once(':').filter(|_| !authority.ends_with(']')).map_or(authority, |(h, _)| h);
-    let host_header = if port == 80 { written.to_string() } else { format!("{written}:{port}") };
-    Ok(Target { host: host.to_string(), port, path: request_path(path), host_header })
+    // The request target: `/` first, and every byte that may not appear in
+    // a request line (spaces, control characters, non-ASCII) %-encoded.
+    let slash = if path.starts_with('/') { "" } else { "/" };
+    let esc = |b: u8| if b > b' ' && b < 0x7f { (b as char).to_string() } else { format!("%{b:02X}") };
+    Ok((format!("{host}:{port}"), slash.bytes().chain(path.bytes()).map(esc).collect()))
 }
 
-/// The request target: `/` when empty, and every byte that may not appear
-/// in a request line (spaces, control characters, non-ASCII) %-encoded.
-fn request_path(path: &str) -> String {
-    let mut target = String::from(if path.starts_with('/') { "" } else { "/" });
-    for b in path.bytes() {
-        if b <= b' ' || b >= 0x7f {
-            target.push_str(&format!("%{b:02X}"));
-        } else {
-            target.push(b as char);
-        }
+/// The file name for a URL given without OUT: the article's `sina.html`
+/// for its URL; else, as wget picks it, the last segment of the path,
+/// %-decoded (`/docs/report.pdf` -> `report.pdf`), or `index.html` when
+/// that is empty (`/`), hidden, an option, or would name a file outside
+/// this folder (`..`, a `/` or `\`).
+fn file_name(url: &str, path: &str) -> String {
+    if url == DEFAULT_URL {
+        return "sina.html".into();
     }
-    target
+    let last = path.split('?').next().unwrap_or_default().rsplit('/').next().unwrap_or_default();
+    let (mut name, mut rest) = (Vec::new(), last.as_bytes());
+    while let Some((&b, tail)) = rest.split_first() {
+        let hex = tail.get(..2).and_then(|h| u8::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok());
+        let (byte, skip) = hex.filter(|_| b == b'%').map_or((b, 1), |h| (h, 3));
+        (name, rest) = ([name, vec![byte]].concat(), rest.get(skip..).unwrap_or_default());
+    }
+    let name = String::from_utf8_lossy(&name).into_owned();
+    let unsafe_name = name.contains(['/', '\\']) || name.chars().any(char::is_control);
+    if name.is_empty() || name.starts_with(['.', '-']) || unsafe_name { "index.html".into() } else { name }
+}
+
+/// An error with what was being done, and a hint of a few words chosen by its kind.
+fn context(what: &str, e: io::Error) -> io::Error {
+    let hint = match e.kind() {
+        io::ErrorKind::ConnectionRefused => "; is a web server running there?",
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => "; no answer in 30 s",
+        io::ErrorKind::NotFound => "; does its folder exist?",
+        _ => "",
+    };
+    io::Error::new(e.kind(), format!("{what}: {e}{hint}"))
+}
+
+/// Text a peer chose, made safe to print: lossy UTF-8, and every control
+/// character but tab shown as `\u{1b}`, never written raw to the terminal.
+fn display(bytes: &[u8]) -> String {
+    let esc = |c: char| if c.is_control() && c != '\t' { c.escape_unicode().to_string() } else { c.into() };
+    String::from_utf8_lossy(bytes).chars().map(esc).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn target(url: &str) -> (String, u16, String, String) {
-        let t = parse_url(url).unwrap_or_else(|e| panic!("{url}: {e}"));
-        (t.host, t.port, t.path, t.host_header)
-    }
-
     #[test]
     fn urls() {
-        let t = |h: &str, p, path: &str, hh: &str| (h.to_string(), p, path.to_string(), hh.to_string());
-        assert_eq!(target("http://www.sina.com.cn/"), t("www.sina.com.cn", 80, "/", "www.sina.com.cn"));
-        assert_eq!(target("www.sina.com.cn"), t("www.sina.com.cn", 80, "/", "www.sina.com.cn"));
-        assert_eq!(target("HTTP://Example.com:80"), t("Example.com", 80, "/", "Example.com"));
-        assert_eq!(target("127.0.0.1:8000/a/b?c=d#top"), t("127.0.0.1", 8000, "/a/b?c=d", "127.0.0.1:8000"));
-        assert_eq!(target("localhost?q=1"), t("localhost", 80, "/?q=1", "localhost"));
-        assert_eq!(target("http://[::1]:8080/x"), t("::1", 8080, "/x", "[::1]:8080"));
-        assert_eq!(target("http://[::1]/"), t("::1", 80, "/", "[::1]"));
-        assert_eq!(target("h:/a b/é"), t("h", 80, "/a%20b/%C3%A9", "h"));
+        for (url, addr, path) in [
+            ("http://www.sina.com.cn/", "www.sina.com.cn:80", "/"),
+            ("www.sina.com.cn", "www.sina.com.cn:80", "/"),
+            ("HTTP://Example.com:80", "Example.com:80", "/"),
+            ("127.0.0.1:8000/a/b?c=d#top", "127.0.0.1:8000", "/a/b?c=d"),
+            ("localhost?q=1", "localhost:80", "/?q=1"),
+            ("http://[::1]:8080/x", "[::1]:8080", "/x"),
+            ("http://[::1]/", "[::1]:80", "/"),
+            ("h:/a b/é", "h:80", "/a%20b/%C3%A9"),
+        ] {
+            assert_eq!(parse_url(url), Ok((addr.to_string(), path.to_string())), "{url}");
+        }
     }
 
     #[test]
@@ -310,11 +238,16 @@ mod tests {
         for (url, why) in [
             ("https://www.sina.com.cn/", "std has no TLS"),
             ("ftp://host/", "not HTTP"),
-            ("http:///path", "no host"),
-            ("http://user:pw@host/", "user name"),
+            ("http:///path", "bad host"),
+            ("http://user:pw@host/", "bad port"),
+            ("http://user@host/", "bad host"),
             ("host:99999", "bad port"),
             ("host:http", "bad port"),
-            ("http://[::1/", "no `]`"),
+            ("host:+80", "bad port"),
+            ("http://127.0.0.1:8000:80/", "bad host `127.0.0.1:8000`"),
+            ("http://[::1/", "bad host"),
+            ("http://[::1]8080/", "bad host"),
+            ("http://::1/", "bad host"),
             ("ho st/", "bad host"),
         ] {
             match parse_url(url) {
@@ -322,5 +255,37 @@ mod tests {
                 Err(e) => assert!(e.contains(why), "{url}: {e}"),
             }
         }
+    }
+
+    /// Issue 15: a name like wget's, never one outside the folder.
+    #[test]
+    fn file_names_from_the_url() {
+        let name = |url: &str| file_name(url, &parse_url(url).unwrap().1);
+        for (url, name_) in [
+            (DEFAULT_URL, "sina.html"),
+            ("http://www.sina.com.cn/news/", "index.html"),
+            ("127.0.0.1:8000/report.pdf", "report.pdf"),
+            ("127.0.0.1:8000/docs/report.pdf?x=1/y#z", "report.pdf"),
+            ("127.0.0.1:8000/my%20file.txt", "my file.txt"),
+            ("127.0.0.1:8000/docs/", "index.html"),
+            ("127.0.0.1:8000", "index.html"),
+            ("127.0.0.1:8000/..", "index.html"),
+            ("127.0.0.1:8000/%2e%2e", "index.html"),
+            ("127.0.0.1:8000/.bashrc", "index.html"),
+            ("127.0.0.1:8000/-rf", "index.html"),
+            ("127.0.0.1:8000/a%2F..%2F..%2Fetc%2Fpasswd", "index.html"),
+            ("127.0.0.1:8000/a%5Cb", "index.html"),
+            ("127.0.0.1:8000/a%00b", "index.html"),
+        ] {
+            assert_eq!(name(url), name_, "{url}");
+        }
+    }
+
+    #[test]
+    fn shown_text_has_control_characters_escaped() {
+        assert_eq!(
+            display(b"\x1b]0;pwned\x07\ta\xc2\x9b\xff\x7f"),
+            "\\u{1b}]0;pwned\\u{7}\ta\\u{9b}\u{fffd}\\u{7f}"
+        );
     }
 }

@@ -1,12 +1,17 @@
-//! http-fetch saving a big Content-Length body from a loopback server:
-//! wall time, throughput and peak resident memory, next to curl and the
-//! article's Python version when they are there. Each is run `ROUNDS`
-//! times, interleaved, and the saved file is checked byte for byte.
+//! http-fetch saving a big body from a loopback server: wall time,
+//! throughput and peak resident memory, next to curl and the article's
+//! Python version when they are there. Three bodies: one framed by
+//! Content-Length (1024 MiB by default), and 64 MiB in chunks of 512 bytes
+//! and of 4 KiB (where the cost per chunk shows). Each tool is run `ROUNDS`
+//! times per body, interleaved, and the saved file is checked byte for byte.
 //!
 //! ```text
 //! cargo bench -p tests --bench http_fetch_big_body                    # 1024 MiB, ours and curl
 //! cargo bench -p tests --bench http_fetch_big_body -- 1024 http_get.py  # and the Python version
 //! ```
+//!
+//! `HTTP_FETCH_BEFORE=/path/to/an/older/http-fetch` adds a row for that
+//! binary, to compare a change with the code before it in the same run.
 //!
 //! Peak memory and CPU time are the child's, as reported by `/usr/bin/time`
 //! (from wait4); without it, VmHWM polled from /proc and no CPU time. On a
@@ -29,48 +34,62 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
     let mib: u64 = args.first().and_then(|n| n.parse().ok()).unwrap_or(1024);
     let python = args.get(1).map(PathBuf::from);
-    let size = mib << 20;
-    let addr = start_server(size);
+    let addr = start_server(mib << 20);
     let dir = std::env::temp_dir().join(format!("http-fetch-bench-{}", std::process::id()));
     fs::create_dir_all(&dir).expect("create the output folder");
     let out = dir.join("body.bin");
     let out_s = out.to_string_lossy().into_owned();
-    let url = format!("http://{addr}/");
     let ours = program("http-fetch");
+    let curl =
+        Command::new("curl").arg("--version").stdout(Stdio::null()).status().is_ok_and(|s| s.success());
+    let before = std::env::var_os("HTTP_FETCH_BEFORE").map(PathBuf::from);
 
-    let mut tools: Vec<(&str, Vec<String>)> =
-        vec![("http-fetch", vec![ours.to_string_lossy().into_owned(), url.clone(), out_s.clone()])];
-    if Command::new("curl").arg("--version").stdout(Stdio::null()).status().is_ok_and(|s| s.success()) {
-        tools.push(("curl -o", vec!["curl".into(), "-s".into(), "-o".into(), out_s.clone(), url.clone()]));
-    }
-    if let Some(script) = &python {
-        let script = script.to_string_lossy().into_owned();
-        tools.push(("http_get.py", vec!["python3".into(), script, addr.to_string(), out_s.clone()]));
-    }
-
-    println!("body: {mib} MiB, Content-Length, from 127.0.0.1; {ROUNDS} rounds");
-    let mut results: Vec<Vec<Run>> = vec![Vec::new(); tools.len()];
-    for _ in 0..ROUNDS {
-        for (i, (name, argv)) in tools.iter().enumerate() {
-            let run = measure(argv);
-            check_body(&out, size).unwrap_or_else(|e| panic!("{name}: saved body wrong: {e}"));
-            fs::remove_file(&out).expect("remove the body");
-            results[i].push(run);
+    for (what, mib, chunk) in [
+        ("Content-Length", mib, 0),
+        ("512-byte chunks", mib.min(64), 512),
+        ("4 KiB chunks", mib.min(64), 4096),
+    ] {
+        let size = mib << 20;
+        let url = format!("http://{addr}/{size}/{chunk}");
+        let mut tools: Vec<(&str, Vec<String>)> =
+            vec![("http-fetch", vec![ours.to_string_lossy().into_owned(), url.clone(), out_s.clone()])];
+        if let Some(before) = &before {
+            tools.push(("before", vec![before.to_string_lossy().into_owned(), url.clone(), out_s.clone()]));
         }
-    }
-    for ((name, _), mut runs) in tools.iter().zip(results) {
-        runs.sort_by_key(|r| r.wall);
-        let (fastest, median) = (runs[0].wall.as_secs_f64(), runs[runs.len() / 2].wall.as_secs_f64());
-        let peak = runs.iter().map(|r| r.peak_kib).max().unwrap_or(0);
-        let cpu = runs.iter().map(|r| r.cpu).min().unwrap_or_default();
-        println!(
-            "{name:12} wall fastest {fastest:.2} s ({:.0} MiB/s), median {median:.2} s ({:.0} MiB/s); \
-             CPU (user+sys) least {:.2} s; peak RSS {:.1} MiB",
-            mib as f64 / fastest,
-            mib as f64 / median,
-            cpu.as_secs_f64(),
-            peak as f64 / 1024.0
-        );
+        if curl {
+            tools
+                .push(("curl -o", vec!["curl".into(), "-s".into(), "-o".into(), out_s.clone(), url.clone()]));
+        }
+        if let (Some(script), 0) = (&python, chunk) {
+            // The article's version sends `GET /`, so the server answers it with the Content-Length body.
+            let script = script.to_string_lossy().into_owned();
+            tools.push(("http_get.py", vec!["python3".into(), script, addr.to_string(), out_s.clone()]));
+        }
+
+        println!("body: {mib} MiB, {what}, from 127.0.0.1; {ROUNDS} rounds");
+        let mut results: Vec<Vec<Run>> = vec![Vec::new(); tools.len()];
+        for _ in 0..ROUNDS {
+            for (i, (name, argv)) in tools.iter().enumerate() {
+                let run = measure(argv);
+                check_body(&out, size).unwrap_or_else(|e| panic!("{name}: saved body wrong: {e}"));
+                fs::remove_file(&out).expect("remove the body");
+                results[i].push(run);
+            }
+        }
+        for ((name, _), mut runs) in tools.iter().zip(results) {
+            runs.sort_by_key(|r| r.wall);
+            let (fastest, median) = (runs[0].wall.as_secs_f64(), runs[runs.len() / 2].wall.as_secs_f64());
+            let peak = runs.iter().map(|r| r.peak_kib).max().unwrap_or(0);
+            let cpu = runs.iter().map(|r| r.cpu).min().unwrap_or_default();
+            println!(
+                "  {name:12} wall fastest {fastest:.3} s ({:.0} MiB/s), median {median:.3} s ({:.0} MiB/s); \
+                 CPU (user+sys) least {:.3} s; peak RSS {:.1} MiB",
+                mib as f64 / fastest,
+                mib as f64 / median,
+                cpu.as_secs_f64(),
+                peak as f64 / 1024.0
+            );
+        }
     }
     let _ = fs::remove_dir_all(&dir);
 }
@@ -126,34 +145,52 @@ fn pattern() -> Vec<u8> {
     (0..PATTERN).map(|i| (i % 251) as u8).collect()
 }
 
-/// Serves `size` bytes of the pattern to every connection, HTTP/1.0 style.
-fn start_server(size: u64) -> SocketAddr {
+/// Serves the pattern to every connection: `GET /SIZE/0` as SIZE bytes with
+/// Content-Length, `GET /SIZE/CHUNK` as SIZE bytes in chunks of CHUNK
+/// bytes, and `GET /` (the article's request) as `default` bytes with Content-Length.
+fn start_server(default: u64) -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
     let addr = listener.local_addr().expect("local addr");
     thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             thread::spawn(move || {
-                let _ = serve(stream, size);
+                let _ = serve(stream, default);
             });
         }
     });
     addr
 }
 
-fn serve(stream: TcpStream, size: u64) -> std::io::Result<()> {
+fn serve(stream: TcpStream, default: u64) -> std::io::Result<()> {
     let mut reader = BufReader::new(&stream);
     let mut line = String::new();
+    reader.read_line(&mut line)?;
+    let path = line.split(' ').nth(1).unwrap_or("/").to_string();
+    let mut numbers = path.split('/').filter_map(|n| n.parse::<u64>().ok());
+    let (size, chunk) = (numbers.next().unwrap_or(default), numbers.next().unwrap_or(0) as usize);
     while reader.read_line(&mut line)? > 2 {
         line.clear();
     }
     let mut w = &stream;
-    write!(w, "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: {size}\r\n\r\n")?;
     let pattern = pattern();
-    let mut left = size;
-    while left > 0 {
-        let n = left.min(PATTERN as u64) as usize;
-        w.write_all(&pattern[..n])?;
-        left -= n as u64;
+    let framing =
+        if chunk == 0 { format!("Content-Length: {size}") } else { "Transfer-Encoding: chunked".into() };
+    write!(w, "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n{framing}\r\n\r\n")?;
+    // One pattern's worth of body, framed: SIZE is a multiple of the pattern
+    // and the pattern of the chunk size.
+    let framed: Vec<u8> = if chunk == 0 {
+        pattern
+    } else {
+        pattern
+            .chunks(chunk)
+            .flat_map(|c| [format!("{:x}\r\n", c.len()).as_bytes(), c, b"\r\n"].concat())
+            .collect()
+    };
+    for _ in 0..size / PATTERN as u64 {
+        w.write_all(&framed)?;
+    }
+    if chunk != 0 {
+        w.write_all(b"0\r\n\r\n")?;
     }
     Ok(())
 }
