@@ -116,7 +116,19 @@ fn fetch(url: &str, out: &Path) -> Exit {
 /// Runs http-fetch with `args` in the folder `dir` (where a file named from
 /// the URL is saved: never the repository), as the user `uid` when given.
 fn run_in(dir: &Path, args: &[&str], uid: Option<u32>) -> Exit {
-    let mut cmd = Command::new(program("http-fetch"));
+    // Another user may not reach the build folder (a checkout under a
+    // private folder): that user runs a copy in a folder anyone may read.
+    let bin = Folder::new();
+    let exe = match uid {
+        None => program("http-fetch"),
+        Some(_) => {
+            let exe = bin.file("http-fetch");
+            fs::copy(program("http-fetch"), &exe).expect("copy http-fetch");
+            fs::set_permissions(&bin.0, Permissions::from_mode(0o755)).unwrap();
+            exe
+        }
+    };
+    let mut cmd = Command::new(exe);
     cmd.args(args).current_dir(dir).env("RUST_BACKTRACE", "0").stdin(Stdio::null());
     if let Some(uid) = uid {
         cmd.uid(uid).gid(uid);
