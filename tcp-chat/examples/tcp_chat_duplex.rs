@@ -30,22 +30,6 @@ const MAX_LINE: u64 = 64 * 1024;
 static SAID_88: AtomicBool = AtomicBool::new(false);
 /// How long the peer has to close after our 88 before we leave anyway.
 const GRACE_SECS: u64 = 3;
-const USAGE: &str = "usage: tcp_chat_duplex server [ADDR]   (start it first; both type any time; `88` ends)
-       tcp_chat_duplex client [ADDR]   (ADDR is HOST:PORT, default 127.0.0.1:6666)";
-
-fn main() -> ExitCode {
-    let (role, addr) = match args() {
-        Ok(Some(args)) => args,
-        Ok(None) => return ExitCode::from(writeln!(io::stdout(), "{USAGE}").map_or(1, |()| 0)),
-        Err(why) => {
-            eprintln!("tcp_chat_duplex: {why}\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
-    let result = run(role, &addr);
-    ExitCode::from(u8::from(result.inspect_err(|e| eprintln!("tcp_chat_duplex {role}: {e}")).is_err()))
-}
-
 fn run(role: &'static str, addr: &str) -> io::Result<()> {
     let (socket, peer, from) = if role == "server" {
         let listener = TcpListener::bind(addr).map_err(|e| context("cannot listen on", addr, e))?;
@@ -112,6 +96,22 @@ fn keyboard(mut socket: TcpStream, leave: String) {
             process::exit(0);
         }
     }
+}
+
+const USAGE: &str = "usage: tcp_chat_duplex server [ADDR]   (start it first; both type any time; `88` ends)
+       tcp_chat_duplex client [ADDR]   (ADDR is HOST:PORT, default 127.0.0.1:6666)";
+
+fn main() -> ExitCode {
+    let (role, addr) = match args() {
+        Ok(Some(args)) => args,
+        Ok(None) => return ExitCode::from(writeln!(io::stdout(), "{USAGE}").map_or(1, |()| 0)),
+        Err(why) => {
+            eprintln!("tcp_chat_duplex: {why}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = run(role, &addr);
+    ExitCode::from(u8::from(result.inspect_err(|e| eprintln!("tcp_chat_duplex {role}: {e}")).is_err()))
 }
 
 /// The role and ADDR from the command line (None: help was asked for), or
