@@ -1,7 +1,9 @@
 //! tcp-chat (article 000) and its duplex example as processes on real sockets.
 
+use std::ffi::{OsStr, OsString};
 use std::io::Write;
 use std::net::SocketAddr;
+use std::path::Path;
 use tests::*;
 
 const PROMPT: &str = "请输入:";
@@ -18,7 +20,7 @@ fn client(addr: SocketAddr) -> Proc {
 fn after_connect(stdout: &str) -> &str {
     let mut lines = stdout.splitn(3, '\n');
     assert!(lines.next().is_some_and(|l| l.starts_with("Listening on 127.0.0.1:")), "{stdout:?}");
-    assert!(lines.next().is_some_and(|l| l.starts_with("客户端已连接: 127.0.0.1:")), "{stdout:?}");
+    assert!(lines.next().is_some_and(|l| l.starts_with("客户端已连接: ('127.0.0.1', ")), "{stdout:?}");
     lines.next().unwrap_or_default()
 }
 
@@ -52,7 +54,8 @@ fn tcp_chat_end_of_input_at_the_client_says_88() {
     let (server, client, _) = run_pair("tcp-chat", "answer\n", "hello\n");
     assert_eq!((server.code(), client.code()), (0, 0), "{server:?}\n{client:?}");
     assert_eq!(after_connect(&server.stdout), "收到客户端消息: hello\n请输入:收到客户端消息: 88\n");
-    assert_eq!(client.stdout, "请输入:收到服务端消息: answer\n请输入:");
+    // The prompt's line is ended before the line on stderr, so the two never share a line.
+    assert_eq!(client.stdout, "请输入:收到服务端消息: answer\n请输入:\n");
     assert_eq!(client.stderr, "tcp-chat client: end of input, saying 88\n");
 }
 
@@ -60,7 +63,7 @@ fn tcp_chat_end_of_input_at_the_client_says_88() {
 fn tcp_chat_end_of_input_at_the_server_says_88() {
     let (server, client, _) = run_pair("tcp-chat", "", "hello\nnever sent\n");
     assert_eq!((server.code(), client.code()), (0, 0), "{server:?}\n{client:?}");
-    assert_eq!(after_connect(&server.stdout), "收到客户端消息: hello\n请输入:");
+    assert_eq!(after_connect(&server.stdout), "收到客户端消息: hello\n请输入:\n");
     assert_eq!(server.stderr, "tcp-chat server: end of input, saying 88\n");
     assert_eq!(client.stdout, "请输入:收到服务端消息: 88\n");
 }
@@ -83,8 +86,8 @@ fn tcp_chat_server_speaks_the_articles_bytes_to_a_raw_client() {
     assert_eq!(
         exit.stdout,
         format!(
-            "Listening on {addr}\n客户端已连接: {}\n收到客户端消息: hello\n请输入:收到客户端消息: caf\u{fffd} \u{fffd}\n请输入:",
-            peer.local_addr().unwrap()
+            "Listening on {addr}\n客户端已连接: ('127.0.0.1', {})\n收到客户端消息: hello\n请输入:收到客户端消息: caf\u{fffd} \u{fffd}\n请输入:",
+            peer.local_addr().unwrap().port()
         )
     );
 }
@@ -168,20 +171,123 @@ fn tcp_chat_server_on_an_address_in_use_says_so() {
 }
 
 #[test]
-fn tcp_chat_usage() {
-    let exit = run_with_input("tcp-chat", &[], "");
-    assert_eq!(exit.code(), 2);
-    assert!(exit.stderr.starts_with("usage: tcp-chat server [ADDR]"), "{exit:?}");
-    let exit = run_with_input("tcp-chat", &["--help"], "");
-    assert_eq!(exit.code(), 0);
-    assert!(exit.stdout.contains("127.0.0.1:6666"), "{exit:?}");
-    let exit = run_with_input("tcp-chat", &["talk"], "");
-    assert_one_line_error(
-        &Exit { stderr: exit.stderr.lines().next().unwrap_or_default().into(), ..exit },
-        2,
-        "tcp-chat: expected",
-        &["`talk`"],
+fn tcp_chat_server_shows_escape_sequences_escaped() {
+    let (mut server, addr) = server();
+    let mut peer = connect(addr);
+    // ESC sequences, DEL, the C1 control U+009B (CSI in one character), and a tab, which stays.
+    peer.write_all(&[ESCAPES, "\x7f\u{9b}\tend".as_bytes()].concat()).unwrap();
+    server.wait_stdout(PROMPT, 1);
+    drop(peer);
+    server.type_in("anyone there?\n");
+    let exit = server.wait_exit();
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    assert_eq!(
+        after_connect(&exit.stdout),
+        format!("收到客户端消息: {ESCAPES_SHOWN}\\u{{7f}}\\u{{9b}}\tend\n{PROMPT}")
     );
+}
+
+#[test]
+fn tcp_chat_client_shows_escape_sequences_escaped() {
+    let (listener, addr) = listen();
+    let mut client = client(addr);
+    client.type_in("hello\n");
+    let mut peer = accept(&listener);
+    expect_bytes(&mut peer, b"hello");
+    peer.write_all(&[ESCAPES, "\x7f\u{9b}\tend".as_bytes()].concat()).unwrap();
+    client.wait_stdout(PROMPT, 2);
+    client.type_in("88\n");
+    expect_bytes(&mut peer, b"88");
+    let exit = client.wait_exit();
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    assert_eq!(
+        exit.stdout,
+        format!("{PROMPT}收到服务端消息: {ESCAPES_SHOWN}\\u{{7f}}\\u{{9b}}\tend\n{PROMPT}")
+    );
+}
+
+#[test]
+fn tcp_chat_server_waits_for_the_next_client_when_one_leaves_without_a_word() {
+    let (mut server, addr) = server();
+    // A port scan or a health check: connect, then close at once.
+    let scan = connect(addr);
+    let scan_port = scan.local_addr().unwrap().port();
+    drop(scan);
+    server.wait_stderr("left without a word");
+    let mut peer = connect(addr);
+    peer.write_all(b"hello").unwrap();
+    server.wait_stdout(PROMPT, 1);
+    server.type_in("88\n");
+    expect_bytes(&mut peer, b"88");
+    expect_closed(&mut peer);
+    let exit = server.wait_exit();
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    let port = peer.local_addr().unwrap().port();
+    assert_eq!(
+        exit.stdout,
+        format!(
+            "Listening on {addr}\n客户端已连接: ('127.0.0.1', {scan_port})\n客户端已连接: ('127.0.0.1', {port})\n收到客户端消息: hello\n{PROMPT}"
+        )
+    );
+    assert_eq!(
+        exit.stderr,
+        format!(
+            "tcp-chat server: client 127.0.0.1:{scan_port} left without a word, waiting for the next one\n"
+        )
+    );
+}
+
+/// Runs `path` with `args` and checks a usage error: exit 2, nothing on
+/// stdout, `line` on stderr, a blank line, then the usage.
+fn assert_bad_usage(path: &Path, args: &[OsString], line: &str) {
+    let mut proc = Proc::start_os(path, &args.iter().map(OsString::as_os_str).collect::<Vec<&OsStr>>());
+    proc.close_stdin();
+    let exit = proc.wait_exit();
+    let prog = line.split(':').next().unwrap_or_default();
+    assert_usage_error(&exit, &format!("{prog}: "), &[]);
+    assert_eq!(exit.stderr.split_once("\n\nusage: ").map(|(first, _)| first), Some(line), "{args:?}");
+    assert_eq!(exit.stdout, "", "{args:?}");
+}
+
+/// The bad usages every two-role program answers, as (arguments, what
+/// follows `PROG: ` on the first stderr line).
+fn bad_usages(no_role: &str) -> Vec<(Vec<OsString>, String)> {
+    let os = |args: &[&str]| args.iter().map(OsString::from).collect::<Vec<_>>();
+    vec![
+        (vec![], format!("say which side to run: {no_role}")),
+        (os(&["talk"]), "unknown role `talk`: expected `server` or `client`".into()),
+        (os(&["server", "127.0.0.1:1", "x"]), "unexpected argument `x`".into()),
+        (os(&["--bogus"]), "unknown option `--bogus`".into()),
+        (os(&["client", "--bogus"]), "unknown option `--bogus`".into()),
+        (vec!["server".into(), not_utf8(b"\xff:0")], "argument `\u{fffd}:0` is not valid UTF-8".into()),
+        (
+            os(&["server", "127.0.0.1:99999"]),
+            "bad ADDR `127.0.0.1:99999`: port 99999 is out of range (0-65535)".into(),
+        ),
+        (os(&["client", "9999"]), "bad ADDR `9999`: no host: did you mean 127.0.0.1:9999?".into()),
+        (os(&["client", ":9999"]), "bad ADDR `:9999`: no host: did you mean 127.0.0.1:9999?".into()),
+        (os(&["client", ""]), "bad ADDR ``: no port: expected HOST:PORT".into()),
+        (os(&["server", "127.0.0.1"]), "bad ADDR `127.0.0.1`: no port: expected HOST:PORT".into()),
+        (os(&["client", "localhost:http"]), "bad ADDR `localhost:http`: port `http` is not a number".into()),
+    ]
+}
+
+#[test]
+fn tcp_chat_bad_usage_says_what_is_wrong_and_exits_2() {
+    let no_role = "`cargo run -p tcp-chat -- server` in one terminal, then `cargo run -p tcp-chat -- client` in another";
+    for (args, why) in bad_usages(no_role) {
+        assert_bad_usage(&program("tcp-chat"), &args, &format!("tcp-chat: {why}"));
+    }
+}
+
+#[test]
+fn tcp_chat_help_anywhere_shows_the_usage_and_the_default() {
+    for args in [&["--help"][..], &["server", "-h"], &["--bogus", "--help"]] {
+        let exit = run_with_input("tcp-chat", args, "");
+        assert_eq!((exit.code(), exit.stderr.as_str()), (0, ""), "{args:?}");
+        assert!(exit.stdout.starts_with("usage: tcp-chat server [ADDR]"), "{exit:?}");
+        assert!(exit.stdout.contains("127.0.0.1:6666"), "{exit:?}");
+    }
 }
 
 // The duplex example: both sides type at any time.
@@ -234,4 +340,71 @@ fn tcp_chat_duplex_ends_each_message_with_a_newline_on_the_wire() {
     let exit = client.wait_exit();
     assert_eq!(exit.code(), 0, "{exit:?}");
     assert_eq!(exit.stdout, "收到服务端消息: three\n收到服务端消息: 88\n");
+}
+
+#[test]
+fn tcp_chat_duplex_leaves_a_peer_that_never_closes_a_few_seconds_after_its_88() {
+    let (listener, addr) = listen();
+    let mut client = Proc::example("tcp_chat_duplex", &["client", &addr.to_string()]);
+    let mut peer = accept(&listener);
+    client.close_stdin(); // end of input says 88
+    expect_bytes(&mut peer, b"88\n");
+    expect_closed(&mut peer); // the client's sending half is shut down...
+    let exit = client.wait_exit(); // ...and this peer never closes its own
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    assert_eq!(exit.stdout, "");
+    assert_eq!(
+        exit.stderr,
+        format!("tcp_chat_duplex client: server {addr} did not close within 3 s of our 88, leaving\n")
+    );
+}
+
+#[test]
+fn tcp_chat_duplex_server_shows_escapes_and_says_when_the_client_leaves_without_88() {
+    let (server, addr) = Proc::server(&example("tcp_chat_duplex"), &["server", "127.0.0.1:0"]);
+    let mut peer = connect(addr);
+    let port = peer.local_addr().unwrap().port();
+    peer.write_all(&[ESCAPES, "\x7f\u{9b}\tend\n".as_bytes()].concat()).unwrap();
+    server.wait_stdout("收到客户端消息", 1);
+    drop(peer);
+    let exit = server.wait_exit();
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    assert_eq!(
+        exit.stdout,
+        format!(
+            "Listening on {addr}\n客户端已连接: ('127.0.0.1', {port})\n收到客户端消息: {ESCAPES_SHOWN}\\u{{7f}}\\u{{9b}}\tend\n"
+        )
+    );
+    assert_eq!(
+        exit.stderr,
+        format!("tcp_chat_duplex server: client 127.0.0.1:{port} closed the connection, the chat is over\n")
+    );
+}
+
+#[test]
+fn tcp_chat_duplex_client_shows_escapes_and_says_when_the_server_leaves_without_88() {
+    let (listener, addr) = listen();
+    let client = Proc::example("tcp_chat_duplex", &["client", &addr.to_string()]);
+    let mut peer = accept(&listener);
+    peer.write_all(&[ESCAPES, b"\n"].concat()).unwrap();
+    client.wait_stdout("收到服务端消息", 1);
+    drop(peer);
+    let exit = client.wait_exit();
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    assert_eq!(exit.stdout, format!("收到服务端消息: {ESCAPES_SHOWN}\n"));
+    assert_eq!(
+        exit.stderr,
+        format!("tcp_chat_duplex client: server {addr} closed the connection, the chat is over\n")
+    );
+}
+
+#[test]
+fn tcp_chat_duplex_bad_usage_says_what_is_wrong_and_exits_2() {
+    let no_role = "`cargo run -p tcp-chat --example tcp_chat_duplex -- server` in one terminal, then `cargo run -p tcp-chat --example tcp_chat_duplex -- client` in another";
+    for (args, why) in bad_usages(no_role) {
+        assert_bad_usage(&example("tcp_chat_duplex"), &args, &format!("tcp_chat_duplex: {why}"));
+    }
+    let exit = Proc::example("tcp_chat_duplex", &["client", "--help"]).wait_exit();
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    assert!(exit.stdout.contains("127.0.0.1:6666"), "{exit:?}");
 }

@@ -1,0 +1,243 @@
+//! Article 002's python聊天室 (`chatroom_server`, `chatroom_client`, examples
+//! of tcp-chat) as processes on real sockets: the article's prints and
+//! bytes, where its code misbehaves what its text means, and hostile input.
+
+use std::ffi::{OsStr, OsString};
+use std::io::Write;
+use std::net::SocketAddr;
+use tests::*;
+
+const WELCOME: &[u8] = b"welcome to connect !";
+const CHOOSE: &str = "请选择:任意.继续聊天  0.退出";
+
+fn server() -> (Proc, SocketAddr) {
+    Proc::server(&example("chatroom_server"), &["127.0.0.1:0"])
+}
+
+fn client(addr: SocketAddr) -> Proc {
+    Proc::example("chatroom_client", &[&addr.to_string()])
+}
+
+/// The escape sequences, DEL, the C1 control U+009B, a tab and both quotes:
+/// Python's repr() of these bytes is what print(data) shows.
+fn hostile() -> Vec<u8> {
+    [ESCAPES, "\x7f\u{9b}\tit's \"q\" \\".as_bytes()].concat()
+}
+const HOSTILE_REPR: &str = r#"b'\x1b]0;pwned\x07\x1b[2J\x1b[31m\x7f\xc2\x9b\tit\'s "q" \\'"#;
+
+#[test]
+fn chatroom_pair_takes_turns_until_the_client_chooses_0() {
+    let (mut server, addr) = server();
+    server.type_in("hi there\n你好\n");
+    server.close_stdin();
+    let mut client = client(addr);
+    // An empty answer to 请选择 is "any key": go on. `0` quits.
+    client.type_in("hello\n\nagain\n0\n");
+    client.close_stdin();
+    let (server, client) = (server.wait_exit(), client.wait_exit());
+    assert_eq!((server.code(), client.code()), (0, 0), "{server:?}\n{client:?}");
+    let port = server.stdout.lines().nth(2).and_then(|l| l.strip_prefix("('127.0.0.1', "));
+    let port = port.and_then(|l| l.strip_suffix(") is connected")).unwrap_or_else(|| panic!("{server:?}"));
+    assert_eq!(
+        server.stdout,
+        format!(
+            "Listening on {addr}\nis listening...\n('127.0.0.1', {port}) is connected\n\
+             收到客户端消息: b'hello'\n请输入:\n已发送\n收到客户端消息: b'again'\n请输入:\n已发送\n"
+        )
+    );
+    assert_eq!(
+        server.stderr,
+        format!("chatroom_server: client 127.0.0.1:{port} closed the connection, the chat is over\n")
+    );
+    assert_eq!(
+        client.stdout,
+        format!(
+            "连接成功!\n收到服务端内容:\nb'welcome to connect !'\n\
+             请输入:\n已发送!\n收到服务端内容:\nb'hi there'\n{CHOOSE}\n\
+             请输入:\n已发送!\n收到服务端内容:\nb'\\xe4\\xbd\\xa0\\xe5\\xa5\\xbd'\n{CHOOSE}\n"
+        )
+    );
+    assert_eq!(client.stderr, "");
+}
+
+#[test]
+fn chatroom_server_speaks_the_articles_bytes_and_shows_what_it_got_as_python_bytes() {
+    let (mut server, addr) = server();
+    let mut peer = connect(addr);
+    let port = peer.local_addr().unwrap().port();
+    expect_bytes(&mut peer, WELCOME);
+    peer.write_all(b"hello").unwrap();
+    server.wait_stdout("请输入:", 1);
+    server.type_in("\nanswer\n"); // an empty line is asked again, not sent
+    expect_bytes(&mut peer, b"answer"); // no newline on the wire, as in Python
+    peer.write_all(&hostile()).unwrap();
+    server.wait_stdout("请输入:", 3);
+    server.close_stdin();
+    expect_closed(&mut peer);
+    let exit = server.wait_exit();
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    assert_eq!(
+        exit.stdout,
+        format!(
+            "Listening on {addr}\nis listening...\n('127.0.0.1', {port}) is connected\n\
+             收到客户端消息: b'hello'\n请输入:\n请输入:\n已发送\n收到客户端消息: {HOSTILE_REPR}\n请输入:\n"
+        )
+    );
+    assert_eq!(exit.stderr, "chatroom_server: end of input, closing the connection\n");
+}
+
+#[test]
+fn chatroom_server_waits_for_the_next_client_when_one_leaves_without_a_word() {
+    let (mut server, addr) = server();
+    // A port scan or a health check: connect, then close at once.
+    let scan = connect(addr);
+    let scan_port = scan.local_addr().unwrap().port();
+    drop(scan);
+    server.wait_stderr("left without a word");
+    let mut peer = connect(addr);
+    let port = peer.local_addr().unwrap().port();
+    expect_bytes(&mut peer, WELCOME);
+    peer.write_all(b"hello").unwrap();
+    server.wait_stdout("请输入:", 1);
+    server.type_in("bye\n");
+    expect_bytes(&mut peer, b"bye");
+    drop(peer); // the article's server would go on printing b'' and prompting
+    let exit = server.wait_exit();
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    assert_eq!(
+        exit.stdout,
+        format!(
+            "Listening on {addr}\nis listening...\n('127.0.0.1', {scan_port}) is connected\n\
+             ('127.0.0.1', {port}) is connected\n收到客户端消息: b'hello'\n请输入:\n已发送\n"
+        )
+    );
+    assert_eq!(
+        exit.stderr,
+        format!(
+            "chatroom_server: client 127.0.0.1:{scan_port} left without a word, waiting for the next one\n\
+             chatroom_server: client 127.0.0.1:{port} closed the connection, the chat is over\n"
+        )
+    );
+}
+
+#[test]
+fn chatroom_client_reads_the_welcome_first_so_each_answer_comes_in_its_turn_and_0_quits() {
+    let (listener, addr) = listen();
+    let mut client = client(addr);
+    let mut peer = accept(&listener);
+    peer.write_all(WELCOME).unwrap();
+    client.wait_stdout("请输入:", 1);
+    client.type_in("hello\n");
+    expect_bytes(&mut peer, b"hello");
+    peer.write_all(&hostile()).unwrap();
+    client.wait_stdout(CHOOSE, 1);
+    // Any answer but 0 goes on (here an empty one); an empty message is asked again.
+    client.type_in("\n\nagain\n");
+    expect_bytes(&mut peer, b"again");
+    peer.write_all(b"ok").unwrap();
+    client.wait_stdout(CHOOSE, 2);
+    client.type_in("0\n");
+    expect_closed(&mut peer);
+    let exit = client.wait_exit();
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    assert_eq!(
+        exit.stdout,
+        format!(
+            "连接成功!\n收到服务端内容:\nb'welcome to connect !'\n\
+             请输入:\n已发送!\n收到服务端内容:\n{HOSTILE_REPR}\n{CHOOSE}\n\
+             请输入:\n请输入:\n已发送!\n收到服务端内容:\nb'ok'\n{CHOOSE}\n"
+        )
+    );
+    assert_eq!(exit.stderr, "");
+}
+
+#[test]
+fn chatroom_client_says_nothing_received_when_the_server_closes() {
+    let (listener, addr) = listen();
+    let mut client = client(addr);
+    let mut peer = accept(&listener);
+    peer.write_all(WELCOME).unwrap();
+    client.type_in("hello\n");
+    expect_bytes(&mut peer, b"hello");
+    drop(peer);
+    let exit = client.wait_exit();
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    assert_eq!(
+        exit.stdout,
+        "连接成功!\n收到服务端内容:\nb'welcome to connect !'\n请输入:\n已发送!\n未收到数据\n"
+    );
+    assert_eq!(
+        exit.stderr,
+        format!("chatroom_client: server {addr} closed the connection, the chat is over\n")
+    );
+}
+
+#[test]
+fn chatroom_client_quits_at_end_of_input() {
+    let (listener, addr) = listen();
+    let mut client = client(addr);
+    let mut peer = accept(&listener);
+    peer.write_all(WELCOME).unwrap();
+    client.close_stdin();
+    expect_closed(&mut peer);
+    let exit = client.wait_exit();
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    assert_eq!(exit.stdout, "连接成功!\n收到服务端内容:\nb'welcome to connect !'\n请输入:\n");
+    assert_eq!(exit.stderr, "chatroom_client: end of input, quitting\n");
+}
+
+#[test]
+fn chatroom_bad_usage_says_what_is_wrong_and_exits_2() {
+    let os = |args: &[&str]| args.iter().map(OsString::from).collect::<Vec<_>>();
+    let cases = [
+        (os(&["--bogus"]), "unknown option `--bogus`"),
+        (vec![not_utf8(b"\xff:0")], "argument `\u{fffd}:0` is not valid UTF-8"),
+        (os(&["127.0.0.1:1", "x"]), "unexpected argument `x`"),
+        (os(&["127.0.0.1:99999"]), "bad ADDR `127.0.0.1:99999`: port 99999 is out of range (0-65535)"),
+        (os(&["9000"]), "bad ADDR `9000`: no host: did you mean 127.0.0.1:9000?"),
+        (os(&[":9000"]), "bad ADDR `:9000`: no host: did you mean 127.0.0.1:9000?"),
+        (os(&[""]), "bad ADDR ``: no port: expected HOST:PORT"),
+        (os(&["127.0.0.1"]), "bad ADDR `127.0.0.1`: no port: expected HOST:PORT"),
+        (os(&["localhost:x"]), "bad ADDR `localhost:x`: port `x` is not a number"),
+    ];
+    for name in ["chatroom_server", "chatroom_client"] {
+        for (args, why) in &cases {
+            let mut proc = Proc::start_os(
+                &example(name),
+                &args.iter().map(OsString::as_os_str).collect::<Vec<&OsStr>>(),
+            );
+            proc.close_stdin();
+            let exit = proc.wait_exit();
+            assert_usage_error(&exit, &format!("{name}: "), &[]);
+            assert_eq!(
+                exit.stderr.split_once("\n\nusage: ").map(|(first, _)| first),
+                Some(&*format!("{name}: {why}"))
+            );
+            assert_eq!(exit.stdout, "", "{args:?}");
+        }
+        let exit = Proc::example(name, &["127.0.0.1:1", "--help"]).wait_exit();
+        assert_eq!(exit.code(), 0, "{exit:?}");
+        assert!(exit.stdout.starts_with(&format!("usage: {name} [ADDR]")), "{exit:?}");
+        assert!(exit.stdout.contains("127.0.0.1:9000"), "{exit:?}");
+    }
+}
+
+#[test]
+fn chatroom_client_without_a_server_and_server_on_a_busy_address_say_so() {
+    let addr = unused_addr().to_string();
+    let exit = Proc::example("chatroom_client", &[&addr]).wait_exit();
+    assert_one_line_error(
+        &exit,
+        1,
+        "chatroom_client: cannot connect to",
+        &[&addr, "refused", "chatroom_server"],
+    );
+    let (_listener, busy) = listen();
+    let exit = Proc::example("chatroom_server", &[&busy.to_string()]).wait_exit();
+    assert_one_line_error(
+        &exit,
+        1,
+        "chatroom_server: cannot listen on",
+        &[&busy.to_string(), "address in use"],
+    );
+}
