@@ -341,3 +341,118 @@ fn udp_chat_duplex_server_says_when_nobody_has_spoken_yet() {
     let exit = server.wait_exit();
     assert_eq!(exit.code(), 0, "{exit:?}");
 }
+
+/// As udp-chat's server: the first client that speaks is the only one.
+#[test]
+fn udp_chat_duplex_server_keeps_to_its_first_client_and_ignores_strangers() {
+    let (mut server, addr) = duplex_server();
+    let (client, stranger) = (udp_socket(), udp_socket());
+    client.send_to(b"hello", addr).unwrap();
+    server.wait_stdout("收到客户端消息: hello\n", 1);
+    stranger.send_to(b"intruder", addr).unwrap();
+    stranger.send_to(b"88", addr).unwrap(); // ends nothing
+    client.send_to(b"again", addr).unwrap();
+    server.wait_stdout("收到客户端消息: again\n", 1);
+    server.type_in("to my client\n");
+    assert_eq!(recv(&client), (b"to my client".to_vec(), addr));
+    server.close_stdin();
+    assert_eq!(recv(&client), (b"88".to_vec(), addr));
+    let exit = server.wait_exit();
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    assert_eq!(exit.stdout, format!("Listening on {addr}\n收到客户端消息: hello\n收到客户端消息: again\n"));
+    let stranger_addr = stranger.local_addr().unwrap();
+    assert_eq!(
+        exit.stderr,
+        format!(
+            "udp_chat_duplex server: ignoring {stranger_addr} and any other stranger: not this chat's peer\n"
+        )
+    );
+    assert_nothing_received(&stranger);
+}
+
+#[test]
+fn udp_chat_duplex_client_hears_its_server_only() {
+    let peer = udp_socket();
+    let mut client = duplex_client(peer.local_addr().unwrap());
+    client.type_in("hi\n");
+    let (_, client_addr) = recv(&peer);
+    let stranger = udp_socket();
+    stranger.send_to(b"I am your server", client_addr).unwrap();
+    stranger.send_to(b"88", client_addr).unwrap();
+    peer.send_to(b"the real one", client_addr).unwrap();
+    client.wait_stdout("收到服务端消息: the real one\n", 1);
+    peer.send_to(b"88", client_addr).unwrap();
+    let exit = client.wait_exit();
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    assert_eq!(exit.stdout, "收到服务端消息: the real one\n收到服务端消息: 88\n");
+}
+
+/// UDP has no close to wait for: after its own 88 (here: end of input) a
+/// side sends it and leaves at once, even if the peer never answers.
+#[test]
+fn udp_chat_duplex_leaves_after_its_own_88_though_the_peer_stays_silent() {
+    // The server, with a raw client that never answers.
+    let (mut server, addr) = duplex_server();
+    let peer = udp_socket();
+    peer.send_to(b"hello", addr).unwrap();
+    server.wait_stdout("收到客户端消息: hello\n", 1);
+    server.close_stdin();
+    assert_eq!(recv(&peer), (b"88".to_vec(), addr));
+    let exit = server.wait_exit();
+    assert_eq!((exit.code(), exit.stderr.as_str()), (0, ""), "{exit:?}");
+
+    // The client, with a raw server that never answers.
+    let peer = udp_socket();
+    let mut client = duplex_client(peer.local_addr().unwrap());
+    client.type_in("anyone?\n");
+    client.close_stdin();
+    assert_eq!(recv(&peer).0, b"anyone?");
+    assert_eq!(recv(&peer).0, b"88");
+    let exit = client.wait_exit();
+    assert_eq!((exit.code(), exit.stderr.as_str()), (0, ""), "{exit:?}");
+}
+
+/// A server that has gone is known by the "port unreachable" its port
+/// sends back: the client says so in udp-chat's words, exit 0.
+#[test]
+fn udp_chat_duplex_client_ends_cleanly_when_the_server_has_gone() {
+    let (mut server, addr) = duplex_server();
+    let mut client = duplex_client(addr);
+    client.type_in("hello\n");
+    server.wait_stdout("收到客户端消息: hello\n", 1);
+    server.type_in("hi\n");
+    client.wait_stdout("收到服务端消息: hi\n", 1);
+    drop(server);
+    client.type_in("still there?\n");
+    let exit = client.wait_exit();
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    assert_eq!(
+        exit.stderr,
+        format!("udp_chat_duplex client: server {addr} has gone (port unreachable), the chat is over\n")
+    );
+}
+
+#[test]
+fn udp_chat_duplex_client_without_a_server_says_so() {
+    let addr = unused_udp_addr().to_string();
+    let mut client = Proc::example("udp_chat_duplex", &["client", &addr]);
+    client.type_in("hello\n");
+    let exit = client.wait_exit();
+    assert_one_line_error(
+        &exit,
+        1,
+        "udp_chat_duplex client: no server at",
+        &[&addr, "refused", "cargo run -p udp-chat --example udp_chat_duplex -- server"],
+    );
+}
+
+#[test]
+fn udp_chat_duplex_shows_escape_sequences_escaped_on_both_sides() {
+    assert_escapes_shown("udp_chat_duplex", &example("udp_chat_duplex"));
+}
+
+#[test]
+fn udp_chat_duplex_answers_bad_usage_with_what_is_wrong_and_the_usage() {
+    let run = "cargo run -p udp-chat --example udp_chat_duplex --";
+    assert_usage_errors("udp_chat_duplex", &example("udp_chat_duplex"), run);
+}
