@@ -1,7 +1,10 @@
 //! udp-chat (the UDP chat of articles 000/002) and its duplex example as
 //! processes on real sockets.
 
+use std::ffi::OsStr;
+use std::io;
 use std::net::{SocketAddr, UdpSocket};
+use std::path::Path;
 use tests::*;
 
 const PROMPT: &str = "请输入:";
@@ -14,6 +17,14 @@ fn client(addr: SocketAddr) -> Proc {
     Proc::program("udp-chat", &["client", &addr.to_string()])
 }
 
+fn duplex_server() -> (Proc, SocketAddr) {
+    Proc::server(&example("udp_chat_duplex"), &["server", "127.0.0.1:0"])
+}
+
+fn duplex_client(addr: SocketAddr) -> Proc {
+    Proc::example("udp_chat_duplex", &["client", &addr.to_string()])
+}
+
 /// Receives one datagram (bounded by the deadline) and returns it with its sender.
 fn recv(socket: &UdpSocket) -> (Vec<u8>, SocketAddr) {
     let mut buf = [0; 2048];
@@ -21,9 +32,29 @@ fn recv(socket: &UdpSocket) -> (Vec<u8>, SocketAddr) {
     (buf[..n].to_vec(), from)
 }
 
+/// Checks that nothing has reached `socket`. Called once the program has
+/// sent its last datagram elsewhere: on loopback a datagram is in the
+/// receiver's queue when `send` returns, so one sent earlier would be there.
+fn assert_nothing_received(socket: &UdpSocket) {
+    socket.set_nonblocking(true).unwrap();
+    let got = socket.recv_from(&mut [0; 2048]);
+    assert!(matches!(&got, Err(e) if e.kind() == io::ErrorKind::WouldBlock), "a stranger got {got:?}");
+}
+
 /// A UDP port where nothing is bound: one the OS just gave out, freed.
 fn unused_udp_addr() -> SocketAddr {
     udp_socket().local_addr().unwrap()
+}
+
+/// What a hostile peer sends: [`ESCAPES`], then tab (kept), a C1 control
+/// (U+009B, a one-byte CSI to some terminals) and DEL.
+fn hostile() -> Vec<u8> {
+    [ESCAPES, "\t\u{9b}\x7f".as_bytes()].concat()
+}
+
+/// How [`hostile`] must appear on stdout.
+fn hostile_shown() -> String {
+    format!("{ESCAPES_SHOWN}\t\\u{{9b}}\\u{{7f}}")
 }
 
 #[test]
@@ -52,40 +83,52 @@ fn udp_chat_88_from_the_server_ends_both() {
     assert_eq!(client.stdout, "请输入:收到服务端消息: 88\n");
 }
 
+/// End of input at `请输入:` says 88, on a line of its own: the prompt's
+/// line is ended on stdout before the notice goes to stderr.
 #[test]
-fn udp_chat_end_of_input_on_either_side_says_88() {
+fn udp_chat_end_of_input_on_either_side_says_88_after_ending_the_prompt_line() {
     let (server, client, _) = run_pair("udp-chat", "answer\n", "hello\n");
     assert_eq!((server.code(), client.code()), (0, 0), "{server:?}\n{client:?}");
     assert!(server.stdout.ends_with("请输入:收到客户端消息: 88\n"), "{server:?}");
+    assert_eq!(client.stdout, "请输入:收到服务端消息: answer\n请输入:\n");
     assert_eq!(client.stderr, "udp-chat client: end of input, saying 88\n");
 
-    let (server, client, _) = run_pair("udp-chat", "", "hello\nnever sent\n");
+    let (server, client, addr) = run_pair("udp-chat", "", "hello\nnever sent\n");
     assert_eq!((server.code(), client.code()), (0, 0), "{server:?}\n{client:?}");
+    assert_eq!(server.stdout, format!("Listening on {addr}\n收到客户端消息: hello\n请输入:\n"));
     assert_eq!(server.stderr, "udp-chat server: end of input, saying 88\n");
     assert_eq!(client.stdout, "请输入:收到服务端消息: 88\n");
 }
 
+/// The chat is with the first client that speaks. (Before, the server
+/// answered whoever spoke last, so any host that could reach the port
+/// joined the chat, and a stranger's 88 ended it.)
 #[test]
-fn udp_chat_server_answers_whoever_spoke_last_with_the_articles_bytes() {
+fn udp_chat_server_keeps_to_its_first_client_and_ignores_strangers() {
     let (mut server, addr) = server();
-    let (a, b) = (udp_socket(), udp_socket());
-    a.send_to(b"hello", addr).unwrap();
+    let (client, stranger) = (udp_socket(), udp_socket());
+    client.send_to(b"hello", addr).unwrap();
     server.wait_stdout(PROMPT, 1);
-    server.type_in("to a\n");
-    assert_eq!(recv(&a), (b"to a".to_vec(), addr)); // no newline, from the server's port
-    b.send_to(b"caf\xe9 from b", addr).unwrap();
-    server.wait_stdout(PROMPT, 2);
+    server.type_in("to you\n");
+    assert_eq!(recv(&client), (b"to you".to_vec(), addr)); // no newline, from the server's port
+    stranger.send_to(b"caf\xe9 from a stranger", addr).unwrap();
+    stranger.send_to(b"88", addr).unwrap(); // ends nothing
+    client.send_to(b"more", addr).unwrap();
+    server.wait_stdout("收到客户端消息: more\n", 1);
     server.type_in("88\n");
-    assert_eq!(recv(&b), (b"88".to_vec(), addr)); // to b, who spoke last; not to itself
+    assert_eq!(recv(&client), (b"88".to_vec(), addr));
     let exit = server.wait_exit();
     assert_eq!(exit.code(), 0, "{exit:?}");
     assert_eq!(
         exit.stdout,
-        format!(
-            "Listening on {addr}\n收到客户端消息: hello\n请输入:收到客户端消息: caf\u{fffd} from b\n请输入:"
-        )
+        format!("Listening on {addr}\n收到客户端消息: hello\n请输入:收到客户端消息: more\n请输入:")
     );
-    assert_eq!(exit.stderr, "");
+    let stranger_addr = stranger.local_addr().unwrap();
+    assert_eq!(
+        exit.stderr,
+        format!("udp-chat server: ignoring {stranger_addr} and any other stranger: not this chat's client\n")
+    );
+    assert_nothing_received(&stranger);
 }
 
 #[test]
@@ -104,6 +147,62 @@ fn udp_chat_client_speaks_the_articles_bytes_to_a_raw_server() {
     let exit = client.wait_exit();
     assert_eq!(exit.code(), 0, "{exit:?}");
     assert_eq!(exit.stdout, "请输入:请输入:请输入:收到服务端消息: \u{fffd}ok\n请输入:");
+}
+
+/// Its socket is connected to the server: a stranger who finds the
+/// client's port is not heard, and its 88 ends nothing.
+#[test]
+fn udp_chat_client_hears_its_server_only() {
+    let peer = udp_socket();
+    let mut client = client(peer.local_addr().unwrap());
+    client.type_in("hi\n");
+    let (_, client_addr) = recv(&peer);
+    let stranger = udp_socket();
+    stranger.send_to(b"I am your server", client_addr).unwrap();
+    stranger.send_to(b"88", client_addr).unwrap();
+    peer.send_to(b"the real one", client_addr).unwrap();
+    client.wait_stdout("收到服务端消息", 1);
+    client.type_in("88\n");
+    let exit = client.wait_exit();
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    assert_eq!(exit.stdout, "请输入:收到服务端消息: the real one\n请输入:");
+}
+
+/// Terminal escape sequences from the peer are shown, not obeyed.
+#[test]
+fn udp_chat_shows_escape_sequences_escaped_on_both_sides() {
+    assert_escapes_shown("udp-chat", &program("udp-chat"));
+}
+
+/// Each role of `name` at `path` shows a hostile peer's text escaped.
+fn assert_escapes_shown(name: &str, path: &Path) {
+    let shown = hostile_shown();
+    // The server, from a raw client.
+    let (mut server, addr) = Proc::server(path, &["server", "127.0.0.1:0"]);
+    let peer = udp_socket();
+    peer.send_to(&hostile(), addr).unwrap();
+    server.wait_stdout("收到客户端消息", 1);
+    server.type_in("88\n");
+    assert_eq!(recv(&peer).0, b"88");
+    let exit = server.wait_exit();
+    assert_eq!(exit.stdout, format!("Listening on {addr}\n收到客户端消息: {shown}\n{}", prompt(name)));
+
+    // The client, from a raw server.
+    let peer = udp_socket();
+    let mut client = Proc::start(path, &["client", &peer.local_addr().unwrap().to_string()]);
+    client.type_in("hi\n");
+    let (_, client_addr) = recv(&peer);
+    peer.send_to(&hostile(), client_addr).unwrap();
+    client.wait_stdout("收到服务端消息", 1);
+    client.type_in("88\n");
+    assert_eq!(recv(&peer).0, b"88");
+    let exit = client.wait_exit();
+    assert_eq!(exit.stdout, format!("{0}收到服务端消息: {shown}\n{0}", prompt(name)), "{name}");
+}
+
+/// The turn-taking chat prompts; the duplex example does not.
+fn prompt(name: &str) -> &'static str {
+    if name == "udp-chat" { PROMPT } else { "" }
 }
 
 #[test]
@@ -144,23 +243,74 @@ fn udp_chat_server_on_an_address_in_use_says_so() {
     assert_one_line_error(&exit, 1, "udp-chat server: cannot bind", &[&addr, "address in use"]);
 }
 
+/// Runs `path` with raw argument bytes and no input.
+fn run_os(path: &Path, args: &[&OsStr]) -> Exit {
+    let mut proc = Proc::start_os(path, args);
+    proc.close_stdin();
+    proc.wait_exit()
+}
+
+/// Bad usage is one line that says what is wrong, then the usage, exit 2:
+/// never a panic (bytes that are not UTF-8), a name lookup (`--bogus`,
+/// `:9000`) or exit 1. With no role at all, the line says how to start
+/// both sides (issue 15).
 #[test]
-fn udp_chat_usage() {
-    let exit = run_with_input("udp-chat", &[], "");
-    assert_eq!(exit.code(), 2);
-    assert!(exit.stderr.starts_with("usage: udp-chat server [ADDR]"), "{exit:?}");
-    let exit = run_with_input("udp-chat", &["-h"], "");
-    assert_eq!(exit.code(), 0);
-    assert!(exit.stdout.contains("127.0.0.1:9000"), "{exit:?}");
+fn udp_chat_answers_bad_usage_with_what_is_wrong_and_the_usage() {
+    assert_usage_errors("udp-chat", &program("udp-chat"), "cargo run -p udp-chat --");
+}
+
+/// Checks every kind of bad usage of `name` at `path`, which `run` starts.
+fn assert_usage_errors(name: &str, path: &Path, run: &str) {
+    let start = format!("{name}: ");
+    let no_role = run_os(path, &[]);
+    assert_usage_error(&no_role, &start, &[]);
+    assert!(
+        no_role.stderr.starts_with(&format!(
+            "{name}: say which side to run: `{run} server` in one terminal, then `{run} client` in another\n\n"
+        )),
+        "{no_role:?}"
+    );
+    let cases: &[(&[&[u8]], &str)] = &[
+        (&[b"server", b"\xff:0"], "argument `\u{fffd}:0` is not valid UTF-8"),
+        (&[b"\xffserver"], "argument `\u{fffd}server` is not valid UTF-8"),
+        (&[b"--bogus"], "unknown option `--bogus`"),
+        (&[b"client", b"--bogus"], "unknown option `--bogus`"),
+        (
+            &[b"server", b"127.0.0.1:99999"],
+            "bad ADDR `127.0.0.1:99999`: port 99999 is out of range (0-65535)",
+        ),
+        (&[b"client", b"9999"], "bad ADDR `9999`: no host: did you mean 127.0.0.1:9999?"),
+        (&[b"server", b":9999"], "bad ADDR `:9999`: no host: did you mean 127.0.0.1:9999?"),
+        (&[b"client", b""], "bad ADDR ``: no port: expected HOST:PORT"),
+        (&[b"server", b"127.0.0.1"], "bad ADDR `127.0.0.1`: no port: expected HOST:PORT"),
+        (&[b"client", b"localhost:port"], "bad ADDR `localhost:port`: port `port` is not a number"),
+        (&[b"talk"], "unknown role `talk`: expected `server` or `client`"),
+        (&[b"server", b"127.0.0.1:0", b"extra"], "unexpected argument `extra`"),
+        (&[b"server", b"127.0.0.1:0", b"--bogus"], "unknown option `--bogus`"),
+    ];
+    for (args, why) in cases {
+        let args: Vec<_> = args.iter().map(|a| not_utf8(a)).collect();
+        let args: Vec<&OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+        let exit = run_os(path, &args);
+        assert_usage_error(&exit, &format!("{start}{why}"), &[]);
+        assert_eq!(exit.stderr.lines().next(), Some(format!("{start}{why}").as_str()), "{args:?}");
+    }
+    // -h or --help anywhere: the usage with its defaults, on stdout.
+    for args in [&["--help"][..], &["server", "-h"], &["talk", "a", "b", "--help"]] {
+        let exit = Proc::start(path, args).wait_exit();
+        assert_eq!(exit.code(), 0, "{exit:?}");
+        assert!(exit.stdout.starts_with(&format!("usage: {name} server [ADDR]")), "{exit:?}");
+        assert!(exit.stdout.contains("127.0.0.1:9000"), "{exit:?}");
+    }
 }
 
 // The duplex example: both sides type at any time.
 
 #[test]
 fn udp_chat_duplex_bursts_from_both_sides_all_arrive_in_order() {
-    let (mut server, addr) = Proc::server(&example("udp_chat_duplex"), &["server", "127.0.0.1:0"]);
-    let mut client = Proc::example("udp_chat_duplex", &["client", &addr.to_string()]);
-    // The server answers whoever spoke last, so the client speaks first.
+    let (mut server, addr) = duplex_server();
+    let mut client = duplex_client(addr);
+    // The server talks with the first client that speaks, so the client speaks first.
     client.type_in("hello\n");
     server.wait_stdout("收到客户端消息: hello\n", 1);
     let from_client: Vec<String> = (0..200).map(|i| format!("client line {i}")).collect();
@@ -180,7 +330,7 @@ fn udp_chat_duplex_bursts_from_both_sides_all_arrive_in_order() {
 
 #[test]
 fn udp_chat_duplex_server_says_when_nobody_has_spoken_yet() {
-    let (mut server, addr) = Proc::server(&example("udp_chat_duplex"), &["server", "127.0.0.1:0"]);
+    let (mut server, addr) = duplex_server();
     server.type_in("anyone?\n");
     server.wait_stderr("no client has spoken yet, nobody to send to");
     let peer = udp_socket();
@@ -190,4 +340,119 @@ fn udp_chat_duplex_server_says_when_nobody_has_spoken_yet() {
     assert_eq!(recv(&peer), (b"88".to_vec(), addr));
     let exit = server.wait_exit();
     assert_eq!(exit.code(), 0, "{exit:?}");
+}
+
+/// As udp-chat's server: the first client that speaks is the only one.
+#[test]
+fn udp_chat_duplex_server_keeps_to_its_first_client_and_ignores_strangers() {
+    let (mut server, addr) = duplex_server();
+    let (client, stranger) = (udp_socket(), udp_socket());
+    client.send_to(b"hello", addr).unwrap();
+    server.wait_stdout("收到客户端消息: hello\n", 1);
+    stranger.send_to(b"intruder", addr).unwrap();
+    stranger.send_to(b"88", addr).unwrap(); // ends nothing
+    client.send_to(b"again", addr).unwrap();
+    server.wait_stdout("收到客户端消息: again\n", 1);
+    server.type_in("to my client\n");
+    assert_eq!(recv(&client), (b"to my client".to_vec(), addr));
+    server.close_stdin();
+    assert_eq!(recv(&client), (b"88".to_vec(), addr));
+    let exit = server.wait_exit();
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    assert_eq!(exit.stdout, format!("Listening on {addr}\n收到客户端消息: hello\n收到客户端消息: again\n"));
+    let stranger_addr = stranger.local_addr().unwrap();
+    assert_eq!(
+        exit.stderr,
+        format!(
+            "udp_chat_duplex server: ignoring {stranger_addr} and any other stranger: not this chat's peer\n"
+        )
+    );
+    assert_nothing_received(&stranger);
+}
+
+#[test]
+fn udp_chat_duplex_client_hears_its_server_only() {
+    let peer = udp_socket();
+    let mut client = duplex_client(peer.local_addr().unwrap());
+    client.type_in("hi\n");
+    let (_, client_addr) = recv(&peer);
+    let stranger = udp_socket();
+    stranger.send_to(b"I am your server", client_addr).unwrap();
+    stranger.send_to(b"88", client_addr).unwrap();
+    peer.send_to(b"the real one", client_addr).unwrap();
+    client.wait_stdout("收到服务端消息: the real one\n", 1);
+    peer.send_to(b"88", client_addr).unwrap();
+    let exit = client.wait_exit();
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    assert_eq!(exit.stdout, "收到服务端消息: the real one\n收到服务端消息: 88\n");
+}
+
+/// UDP has no close to wait for: after its own 88 (here: end of input) a
+/// side sends it and leaves at once, even if the peer never answers.
+#[test]
+fn udp_chat_duplex_leaves_after_its_own_88_though_the_peer_stays_silent() {
+    // The server, with a raw client that never answers.
+    let (mut server, addr) = duplex_server();
+    let peer = udp_socket();
+    peer.send_to(b"hello", addr).unwrap();
+    server.wait_stdout("收到客户端消息: hello\n", 1);
+    server.close_stdin();
+    assert_eq!(recv(&peer), (b"88".to_vec(), addr));
+    let exit = server.wait_exit();
+    assert_eq!((exit.code(), exit.stderr.as_str()), (0, ""), "{exit:?}");
+
+    // The client, with a raw server that never answers.
+    let peer = udp_socket();
+    let mut client = duplex_client(peer.local_addr().unwrap());
+    client.type_in("anyone?\n");
+    client.close_stdin();
+    assert_eq!(recv(&peer).0, b"anyone?");
+    assert_eq!(recv(&peer).0, b"88");
+    let exit = client.wait_exit();
+    assert_eq!((exit.code(), exit.stderr.as_str()), (0, ""), "{exit:?}");
+}
+
+/// A server that has gone is known by the "port unreachable" its port
+/// sends back: the client says so in udp-chat's words, exit 0.
+#[test]
+fn udp_chat_duplex_client_ends_cleanly_when_the_server_has_gone() {
+    let (mut server, addr) = duplex_server();
+    let mut client = duplex_client(addr);
+    client.type_in("hello\n");
+    server.wait_stdout("收到客户端消息: hello\n", 1);
+    server.type_in("hi\n");
+    client.wait_stdout("收到服务端消息: hi\n", 1);
+    drop(server);
+    client.type_in("still there?\n");
+    let exit = client.wait_exit();
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    assert_eq!(
+        exit.stderr,
+        format!("udp_chat_duplex client: server {addr} has gone (port unreachable), the chat is over\n")
+    );
+}
+
+#[test]
+fn udp_chat_duplex_client_without_a_server_says_so() {
+    let addr = unused_udp_addr().to_string();
+    let mut client = Proc::example("udp_chat_duplex", &["client", &addr]);
+    client.type_in("hello\n");
+    let exit = client.wait_exit();
+    assert_one_line_error(
+        &exit,
+        1,
+        "udp_chat_duplex client: no server at",
+        &[&addr, "refused", "cargo run -p udp-chat --example udp_chat_duplex -- server"],
+    );
+}
+
+#[test]
+fn udp_chat_duplex_shows_escape_sequences_escaped_on_both_sides() {
+    assert_escapes_shown("udp_chat_duplex", &example("udp_chat_duplex"));
+}
+
+#[test]
+fn udp_chat_duplex_answers_bad_usage_with_what_is_wrong_and_the_usage() {
+    let run = "cargo run -p udp-chat --example udp_chat_duplex --";
+    assert_usage_errors("udp_chat_duplex", &example("udp_chat_duplex"), run);
 }

@@ -9,67 +9,133 @@
 //! cargo run -p udp-chat -- client       # terminal 2: type, then wait for the answer
 //! ```
 //!
-//! `server.rs` and `client.rs` are the two Python programs, `console.rs`
-//! their `input()` and `print()`. Differences from the article: the server
-//! answers the address the last datagram came from (article 002's server
-//! sends to its own port and so talks to itself); the client connects its
-//! socket so that "no server there" is reported instead of waited for; the
-//! address can be given; end of input says `88` for you; an empty or
-//! over-long line is asked again rather than sent; text that is not UTF-8
-//! gets replacement characters. `examples/udp_chat_duplex.rs` is the next
-//! step the article promises, both sides typing at any time.
+//! `server.rs` and `client.rs` are the two Python programs. This file picks
+//! the role; below `main` is what both need: the command line, error
+//! wording, the peer's text shown safely, the keyboard, and the end of a
+//! chat whose peer has gone. Differences from the article: the server talks
+//! with the first client that speaks and ignores anyone else (article 002's
+//! server sends to its own port and so talks to itself); the client
+//! connects its socket, so only its server is heard and "no server there"
+//! is reported instead of waited for; the address can be given; end of
+//! input says `88` for you; an empty or over-long line is asked again
+//! rather than sent; text that is not UTF-8 gets replacement characters,
+//! and control characters from the peer are shown as `\u{1b}`, never sent
+//! raw to the terminal. `examples/udp_chat_duplex.rs` is the next step the
+//! article promises, both sides typing at any time.
 
 mod client;
-mod console;
 mod server;
 
-use std::env;
-use std::process::ExitCode;
+use std::io::{self, BufRead, ErrorKind::*, Write};
 
-const USAGE: &str = "usage: udp-chat server [ADDR]
-       udp-chat client [ADDR]
+const USAGE: &str = "usage: udp-chat server [ADDR]    (ADDR is HOST:PORT, by default 127.0.0.1:9000)
+       udp-chat client [ADDR]    (the client speaks first; 88 or end of input ends both)";
 
-A chat over UDP that takes turns: the client speaks first, then the server,
-and so on. `88` from either side, or end of input, ends both programs.
-The server answers whoever spoke last.
+fn main() {
+    let (role, addr) = args();
+    if let Err(e) = if role == "server" { server::run(&addr) } else { client::run(&addr) } {
+        eprintln!("udp-chat {role}: {e}");
+        std::process::exit(1);
+    }
+}
 
-  ADDR  HOST:PORT (default 127.0.0.1:9000; port 0 lets the OS pick one,
-        0.0.0.0:PORT makes the server receive on every interface)";
-
-fn main() -> ExitCode {
-    let args: Vec<String> = env::args().skip(1).collect();
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let result = match args.as_slice() {
-        [] => {
-            eprintln!("{USAGE}");
-            return ExitCode::from(2);
+/// The role and ADDR from the command line. Anything else is bad usage: one
+/// line that says what is wrong, then the usage, exit 2 (`-h` or `--help`
+/// anywhere: the usage alone on stdout, exit 0).
+fn args() -> (String, String) {
+    let args: Vec<_> = std::env::args_os().skip(1).collect();
+    let words: Vec<&str> = args.iter().map_while(|arg| arg.to_str()).collect();
+    let why = match (args.get(words.len()), &words[..]) {
+        (Some(arg), _) => format!("argument `{}` is not valid UTF-8", arg.to_string_lossy()),
+        (_, [w, ..] | [_, w, ..] | [_, _, w, ..]) if w.starts_with('-') => format!("unknown option `{w}`"),
+        (_, []) => "say which side to run: `cargo run -p udp-chat -- server` in one terminal, \
+                    then `cargo run -p udp-chat -- client` in another"
+            .into(),
+        (_, [role @ ("server" | "client"), rest @ ..]) if rest.len() < 2 => {
+            let addr = rest.first().copied().unwrap_or("127.0.0.1:9000");
+            // What is wrong with ADDR as HOST:PORT, if anything.
+            let (host, port) = addr.rsplit_once(':').unwrap_or(("", addr));
+            let bad = match (port.bytes().all(|b| b.is_ascii_digit()), port.parse::<u16>()) {
+                (true, Ok(_)) if !host.is_empty() => return (role.to_string(), addr.into()), // all good
+                (true, Ok(_)) => format!("no host: did you mean 127.0.0.1:{port}?"),
+                (true, Err(_)) if !port.is_empty() => format!("port {port} is out of range (0-65535)"),
+                _ if addr.contains(':') => format!("port `{port}` is not a number"),
+                _ => "no port: expected HOST:PORT".into(),
+            };
+            format!("bad ADDR `{addr}`: {bad}")
         }
-        ["-h" | "--help", ..] => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        ["server"] => server::run(server::DEFAULT_ADDR),
-        ["client"] => client::run(client::DEFAULT_ADDR),
-        ["server", addr] if is_host_port(addr) => server::run(addr),
-        ["client", addr] if is_host_port(addr) => client::run(addr),
-        _ => {
-            eprintln!(
-                "udp-chat: expected `server [ADDR]` or `client [ADDR]`, got `{}`\n\n{USAGE}",
-                args.join(" ")
-            );
-            return ExitCode::from(2);
-        }
+        (_, [_, _, extra, ..]) => format!("unexpected argument `{extra}`"),
+        (_, [other, ..]) => format!("unknown role `{other}`: expected `server` or `client`"),
     };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("udp-chat {}: {e}", args[0]);
-            ExitCode::FAILURE
+    if args.iter().any(|arg| arg == "-h" || arg == "--help") {
+        std::process::exit(print(&format!("{USAGE}\n")).map_or(1, |()| 0));
+    }
+    eprintln!("udp-chat: {why}\n\n{USAGE}");
+    std::process::exit(2)
+}
+
+/// An error with what was being done and where, and a hint chosen by its kind.
+fn context(action: &str, addr: &str, e: io::Error) -> io::Error {
+    let hint = match e.kind() {
+        AddrInUse => "; address in use: pass another ADDR, e.g. 127.0.0.1:0",
+        ConnectionRefused | ConnectionReset => "; is the server running? `cargo run -p udp-chat -- server`",
+        _ => "",
+    };
+    io::Error::new(e.kind(), format!("{action} {addr}: {e}{hint}"))
+}
+
+/// `recv_data.decode('utf-8')` made safe to print: what recvfrom(1024) would
+/// take of a datagram, without the newline a peer such as `nc` ends it
+/// with, lossy UTF-8, and every control character but tab made visible
+/// (`\u{1b}`), so that a peer cannot retitle, clear or recolour the terminal.
+fn safe(data: &[u8]) -> String {
+    let safe = |c: char| if c.is_control() && c != '\t' { c.escape_unicode().to_string() } else { c.into() };
+    String::from_utf8_lossy(trim(&data[..data.len().min(1024)])).chars().map(safe).collect()
+}
+
+/// `print()` that may fail (a closed stdout) instead of panicking, and is
+/// seen at once (a prompt has no newline).
+fn print(s: &str) -> io::Result<()> {
+    let mut out = io::stdout();
+    write!(out, "{s}").and_then(|()| out.flush()).map_err(|e| context("cannot write to", "stdout", e))
+}
+
+/// A line or a message without the newline that ends it.
+fn trim(data: &[u8]) -> &[u8] {
+    data.strip_suffix(b"\n").map_or(data, |data| data.strip_suffix(b"\r").unwrap_or(data))
+}
+
+/// `input('请输入:')`: the prompt, then one line without its newline. End of
+/// input (or a keyboard that cannot be read) says `88` for you, after ending
+/// the prompt's line. An empty line (it would reach the peer as a message of
+/// nothing) and one longer than the peer's recvfrom(1024) takes are asked again.
+fn input(role: &str) -> io::Result<Vec<u8>> {
+    loop {
+        print("请输入:")?;
+        let Some(Ok(line)) = io::stdin().lock().split(b'\n').next() else {
+            print("\n")?;
+            eprintln!("udp-chat {role}: end of input, saying 88");
+            return Ok(b"88".to_vec());
+        };
+        match trim(&line).len() {
+            0 => {}
+            1..=1024 => return Ok(trim(&line).to_vec()),
+            n => eprintln!("udp-chat {role}: {n} bytes is too long, the peer reads at most 1024"),
         }
     }
 }
 
-/// HOST:PORT with a port number: `127.0.0.1:9000`, `localhost:0`, `[::1]:9000`.
-fn is_host_port(addr: &str) -> bool {
-    matches!(addr.rsplit_once(':'), Some((host, port)) if !host.is_empty() && port.parse::<u16>().is_ok())
+/// A failed receive. "Port unreachable" came back for a datagram we sent:
+/// `ConnectionRefused` on Linux, `ConnectionReset` on Windows. UDP has no
+/// close, so this is how we learn that a peer we have heard from (`peer`)
+/// has gone: the chat is over, said in one line, and the program ends
+/// (exit 0). Before the client has heard its server, it means that no
+/// server is there: an error, as is anything else.
+fn gone(role: &str, peer: Option<std::net::SocketAddr>, addr: &str, e: io::Error) -> io::Error {
+    let (who, what) = if role == "server" { ("client", "receiving on") } else { ("server", "no server at") };
+    if let Some(peer) = peer.filter(|_| matches!(e.kind(), ConnectionRefused | ConnectionReset)) {
+        eprintln!("udp-chat {role}: {who} {peer} has gone (port unreachable), the chat is over");
+        std::process::exit(0);
+    }
+    context(what, addr, e)
 }
