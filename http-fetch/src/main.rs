@@ -75,16 +75,10 @@ fn fetch(addr: &str, path: &str, file: &mut File) -> io::Result<u64> {
 
 fn main() -> ExitCode {
     let (addr, path, out) = args();
-    match save(Path::new(&out), |file| fetch(&addr, &path, file)) {
-        Ok(saved) => {
-            eprintln!("http-fetch: saved {saved} bytes to {out}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("http-fetch: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    let saved = save(Path::new(&out), |file| fetch(&addr, &path, file));
+    let said = saved.as_ref().map_or_else(|e| e.to_string(), |n| format!("saved {n} bytes to {out}"));
+    eprintln!("http-fetch: {said}");
+    if saved.is_ok() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }
 
 /// Opens where the body goes before anything is fetched, runs `fetch` into
@@ -96,16 +90,22 @@ fn main() -> ExitCode {
 /// failed transfer leaves no half file and an existing one as it was.
 fn save(out: &Path, fetch: impl FnOnce(&mut File) -> io::Result<u64>) -> io::Result<u64> {
     let cannot = |e: io::Error| context(&format!("cannot write {}", out.display()), e);
-    match OpenOptions::new().write(true).open(out) {
-        Ok(mut file) if !file.metadata().map_err(cannot)?.is_file() => return fetch(&mut file),
+    // `/dev/stdout` may name a regular file the shell opened: write through
+    // it too, appending, as the shell's `>>` would, and never replace it.
+    match OpenOptions::new().append(true).open(out) {
+        Ok(mut f) if out.starts_with("/dev") || !out.is_file() => return fetch(&mut f),
         Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(cannot(e)),
         _ => {}
     }
     // Same folder (a rename cannot cross file systems), hidden, unique to
     // this process, and short: a 250-byte OUT name leaves room for it.
-    let dest = fs::canonicalize(out).unwrap_or_else(|_| out.into());
+    // A dangling symlink is followed too: the file it names is created.
+    let dest = fs::canonicalize(out).or_else(|_| fs::read_link(out).map(|to| out.with_file_name(to)));
+    let dest = dest.unwrap_or_else(|_| out.into());
     let part = dest.with_file_name(format!(".http-fetch-{}.part", process::id()));
     let mut file = OpenOptions::new().write(true).create_new(true).open(&part).map_err(cannot)?;
+    // The new file keeps the mode of the one it replaces (a private file stays private).
+    let _ = fs::metadata(&dest).and_then(|old| fs::set_permissions(&part, old.permissions()));
     let saved = fetch(&mut file).and_then(|n| fs::rename(&part, &dest).map_err(cannot).map(|()| n));
     if saved.is_err() {
         let _ = fs::remove_file(&part);
@@ -137,7 +137,7 @@ fn args() -> (String, String, String) {
     let url = args.first().map_or(DEFAULT_URL, String::as_str);
     let (addr, path) = parse_url(url).unwrap_or_else(|why| usage(why));
     let out = match args.get(1) {
-        Some(out) if out.is_empty() => usage("bad OUT ``: an empty file name".into()),
+        Some(out) if out.is_empty() || out.ends_with('/') => usage(format!("bad OUT `{out}`: no file name")),
         Some(out) => out.clone(),
         None => file_name(url, &path),
     };
@@ -159,12 +159,13 @@ fn parse_url(url: &str) -> Result<(String, String), String> {
         _ => (authority, ""),
     };
     let port = if port.is_empty() { "80" } else { port };
-    let number = port.parse().ok().filter(|_| port.bytes().all(|b| b.is_ascii_digit()));
+    let number = port.parse().ok().filter(|&p| p > 0 && port.bytes().all(|b| b.is_ascii_digit()));
     let port: u16 = number.ok_or(format!("bad port `{port}` in `{url}`"))?;
     // A name, an IPv4 address, or an IPv6 one in brackets; nothing else.
     let bare = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
     let odd = |b: u8| b <= b' ' || b == 0x7f || b"/?#[]@".contains(&b) || (b == b':' && bare == host);
-    if bare.is_empty() || bare.bytes().any(odd) {
+    // `http:/x` or `http//x` is a typo of the scheme, not a host named `http`.
+    if bare.is_empty() || bare.bytes().any(odd) || matches!(&*bare.to_ascii_lowercase(), "http" | "https") {
         return Err(format!("bad host `{host}` in `{url}`: expected http://HOST[:PORT][/PATH]"));
     }
     // The request target: `/` first, and every byte that may not appear in
@@ -191,7 +192,7 @@ fn file_name(url: &str, path: &str) -> String {
         (name, rest) = ([name, vec![byte]].concat(), rest.get(skip..).unwrap_or_default());
     }
     let name = String::from_utf8_lossy(&name).into_owned();
-    let unsafe_name = name.contains(['/', '\\']) || name.chars().any(char::is_control);
+    let unsafe_name = name.contains(['/', '\\']) || name.chars().any(char::is_control) || name.len() > 200;
     if name.is_empty() || name.starts_with(['.', '-']) || unsafe_name { "index.html".into() } else { name }
 }
 
@@ -244,6 +245,9 @@ mod tests {
             ("host:99999", "bad port"),
             ("host:http", "bad port"),
             ("host:+80", "bad port"),
+            ("host:0", "bad port"),
+            ("http:/127.0.0.1/", "bad host `http`"),
+            ("http//127.0.0.1/", "bad host `http`"),
             ("http://127.0.0.1:8000:80/", "bad host `127.0.0.1:8000`"),
             ("http://[::1/", "bad host"),
             ("http://[::1]8080/", "bad host"),
@@ -276,6 +280,7 @@ mod tests {
             ("127.0.0.1:8000/a%2F..%2F..%2Fetc%2Fpasswd", "index.html"),
             ("127.0.0.1:8000/a%5Cb", "index.html"),
             ("127.0.0.1:8000/a%00b", "index.html"),
+            (&*format!("127.0.0.1:8000/{}", "a".repeat(300)), "index.html"),
         ] {
             assert_eq!(name(url), name_, "{url}");
         }

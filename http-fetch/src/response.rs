@@ -21,7 +21,8 @@ pub struct Head {
     /// what the article prints.
     pub text: String,
     status: u16,
-    reason: Vec<u8>,
+    /// The final status line: `HTTP/1.1 404 Not Found`.
+    line: Vec<u8>,
     fields: Vec<(String, String)>,
 }
 
@@ -31,24 +32,26 @@ pub struct Head {
 /// refuses it) HTTP/1.1 is over.
 pub fn read_head(r: &mut impl BufRead) -> io::Result<Head> {
     let (mut budget, mut line) = (HEADER_LIMIT, Vec::new());
-    let mut head = Head { text: String::new(), status: 100, reason: Vec::new(), fields: Vec::new() };
+    let mut head = Head { text: String::new(), status: 100, line: Vec::new(), fields: Vec::new() };
     while head.status < 200 && head.status != 101 {
         read_line(r, &mut line, &mut budget, "header section")?;
-        let (status, reason) = status_line(&line)
+        head.status = status_code(&line)
             .ok_or_else(|| malformed(format!("not an HTTP/1.x status line: `{}`", crate::display(&line))))?;
-        (head.status, head.reason) = (status, reason.to_vec());
+        head.line.clone_from(&line);
         head.text.push_str(&crate::display(&line));
         head.fields.clear();
         while read_line(r, &mut line, &mut budget, "header section")? > 0 {
             let (shown, text) = (crate::display(&line), String::from_utf8_lossy(&line));
             head.text.push_str(&format!("\r\n{shown}"));
-            match (text.strip_prefix([' ', '\t']), head.fields.last_mut(), text.split_once(':')) {
+            // A field name is a token: no whitespace before the colon (RFC 9112 5.1).
+            let field = text.split_once(':').filter(|(n, _)| !n.is_empty() && !n.contains([' ', '\t']));
+            match (text.strip_prefix([' ', '\t']), head.fields.last_mut(), field) {
                 // obs-fold: a field continued after a space or tab; the fold becomes a space (RFC 9112 5.2).
                 (Some(more), Some((_, value)), _) => *value = format!("{value} {}", more.trim()),
                 // Whitespace before the first field: that line is ignored, never used (RFC 9112 2.2).
                 (Some(_), None, _) => {}
-                (None, _, Some((name, value))) => head.fields.push((name.trim().into(), value.trim().into())),
-                (None, _, None) => return Err(malformed(format!("header line without a colon: `{shown}`"))),
+                (None, _, Some((name, value))) => head.fields.push((name.into(), value.trim().into())),
+                _ => return Err(malformed(format!("not a header field `name: value`: `{shown}`"))),
             }
         }
         head.text.push('\n');
@@ -59,12 +62,12 @@ pub fn read_head(r: &mut impl BufRead) -> io::Result<Head> {
 /// `HTTP/1.1 200 OK`: the version `HTTP/1.x`, one space, three digits in
 /// 100..=599, then a space and the reason phrase (RFC 9112 4). `+20` or a
 /// fourth digit is no status code.
-fn status_line(line: &[u8]) -> Option<(u16, &[u8])> {
+fn status_code(line: &[u8]) -> Option<u16> {
     let (version, code, reason) = (line.get(..9)?, line.get(9..12)?, line.get(12..)?);
     let digits = code.iter().all(u8::is_ascii_digit) && version[7].is_ascii_digit();
     let code = std::str::from_utf8(code).ok()?.parse().ok().filter(|c| (100..600).contains(c))?;
-    let reason = if reason.is_empty() { reason } else { reason.strip_prefix(b" ")? };
-    (digits && version.starts_with(b"HTTP/1.") && version[8] == b' ').then_some((code, reason))
+    let space = reason.is_empty() || reason.starts_with(b" ");
+    (digits && space && version.starts_with(b"HTTP/1.") && version[8] == b' ').then_some(code)
 }
 
 /// Copies the body of a 2xx answer to `out` as it arrives, framed as RFC
@@ -121,24 +124,26 @@ impl Head {
     /// closes), or `None` for chunked. A 2xx only: the user asked for the
     /// page, and an error or redirect page is not it.
     fn framing(&self) -> io::Result<Option<u64>> {
-        let (code, reason) = (self.status, crate::display(&self.reason));
+        let (code, reason) = (self.status, crate::display(self.line.get(13..).unwrap_or_default()));
         let to = self.fields.iter().find(|(n, _)| n.eq_ignore_ascii_case("location"));
-        let to = to.map_or("nowhere (no Location header)".into(), |(_, to)| crate::display(to.as_bytes()));
-        let tls = if to.starts_with("https:") { "; std has no TLS" } else { "" };
-        let moved = format!("{code} {reason}: the page is at {to} (redirects are not followed{tls})");
+        let to = to.map(|(_, to)| crate::display(to.as_bytes())).filter(|_| (300..400).contains(&code));
+        let tls = if to.as_ref().is_some_and(|t| t.starts_with("https:")) { "; std has no TLS" } else { "" };
+        let to =
+            to.map_or(String::new(), |t| format!(": the page is at {t} (redirects are not followed{tls})"));
         match code {
             204 => return Ok(Some(0)), // no content, whatever the fields say (RFC 9112 6.3)
             200..=299 => {}
-            300..=399 => return Err(malformed(moved)),
-            _ => return Err(malformed(format!("the server answered {code} {reason}"))),
+            _ => return Err(malformed(format!("the server answered {code} {reason}{to}"))),
         }
         // Transfer-Encoding wins over Content-Length; empty list elements
         // are nothing (RFC 9110 5.6.1). std has no decompressor: only a
         // single final `chunked` can be read.
         let codings: Vec<&str> = self.values("transfer-encoding").filter(|c| !c.is_empty()).collect();
-        if let Some(bad) = codings.iter().find(|c| !c.eq_ignore_ascii_case("chunked")).or(codings.get(1)) {
+        // An HTTP/1.0 answer with Transfer-Encoding has faulty framing (RFC 9112 6.1).
+        let bad = codings.iter().find(|c| !c.eq_ignore_ascii_case("chunked")).or(codings.get(1));
+        if let Some(bad) = bad.or(codings.first().filter(|_| self.line.starts_with(b"HTTP/1.0"))) {
             let bad = crate::display(bad.as_bytes());
-            return Err(malformed(format!("transfer coding `{bad}` is not supported, only `chunked` is")));
+            return Err(malformed(format!("cannot read transfer coding `{bad}` (HTTP/1.1 `chunked` only)")));
         } else if !codings.is_empty() {
             return Ok(None);
         }
@@ -147,7 +152,7 @@ impl Head {
         let mut lengths = self.values("content-length").map(digits);
         match lengths.next() {
             None => Ok(Some(u64::MAX)),
-            Some(Some(n)) if lengths.all(|l| l == Some(n)) => Ok(Some(n)),
+            Some(Some(n)) if n < u64::MAX && lengths.all(|l| l == Some(n)) => Ok(Some(n)),
             _ => Err(malformed("bad or disagreeing Content-Length".into())),
         }
     }
@@ -179,7 +184,7 @@ fn read_line(r: &mut impl BufRead, line: &mut Vec<u8>, budget: &mut usize, what:
 /// `1a2b` or `1a2b;name=value` (extensions are ignored), in hex.
 fn chunk_size(line: &[u8]) -> Option<u64> {
     let size = std::str::from_utf8(line).ok()?.split(';').next()?.trim_matches([' ', '\t']);
-    let hex = !size.is_empty() && size.len() <= 16 && size.bytes().all(|b| b.is_ascii_hexdigit());
+    let hex = !size.is_empty() && size.bytes().all(|b| b.is_ascii_hexdigit()); // overflow: from_str_radix errs
     u64::from_str_radix(size, 16).ok().filter(|_| hex)
 }
 
@@ -202,6 +207,7 @@ mod tests {
         assert_eq!(chunk_size(b"0"), Some(0));
         assert_eq!(chunk_size(b"10 \t;ext"), Some(16));
         assert_eq!(chunk_size(b"ffffffffffffffff"), Some(u64::MAX));
+        assert_eq!(chunk_size(b"00000000000000000003"), Some(3)); // 1*HEXDIG (RFC 9112 7.1)
         for bad in [&b""[..], b"-1", b"+1", b"0x10", b"1 0", b"g", b"10000000000000000"] {
             assert_eq!(chunk_size(bad), None, "{:?}", String::from_utf8_lossy(bad));
         }
@@ -216,6 +222,7 @@ mod tests {
         let cases = [
             ("HTTP/1.1 200 OK\r\nContent-Length: 5", Some(5)),
             ("HTTP/1.1 200 OK\r\nContent-Length: 5\r\ncontent-length: 5", Some(5)),
+            ("HTTP/1.1 200 OK\r\nContent-Length: 18446744073709551614", Some(u64::MAX - 1)),
             ("HTTP/1.1 200 OK\r\nContent-Length: 5, 5", Some(5)),
             ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 5", None),
             ("HTTP/1.1 200 OK\r\ntransfer-encoding: Chunked,\r\nTransfer-Encoding: ,", None),
@@ -236,14 +243,19 @@ mod tests {
             "Transfer-Encoding: gzip, chunked",
             "Transfer-Encoding: chunked, gzip",
             "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked",
+            "Content-Length: 18446744073709551615",
+            "Content-Length : 5",
+            ": 5",
         ] {
             assert!(head(&format!("HTTP/1.1 200 OK\r\n{bad}")).and_then(|h| h.framing()).is_err(), "{bad}");
         }
+        let http10 = "HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3";
+        assert!(head(http10).and_then(|h| h.framing()).is_err(), "RFC 9112 6.1: faulty framing");
     }
 
     #[test]
     fn status_lines() {
-        assert_eq!(head("HTTP/1.0 301 Moved Permanently").unwrap().reason, b"Moved Permanently");
+        assert_eq!(head("HTTP/1.0 301 Moved Permanently").unwrap().line, b"HTTP/1.0 301 Moved Permanently");
         assert_eq!(head("HTTP/1.1 200").unwrap().status, 200);
         assert_eq!(head("HTTP/1.1 599 ").unwrap().status, 599);
         for bad in [

@@ -3,7 +3,7 @@
 //! of the body, the strictness RFC 9112 asks of a user agent (each test
 //! names the section), hostile peers, and care for the user's files.
 
-use std::fs::{self, Permissions};
+use std::fs::{self, OpenOptions, Permissions};
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt, symlink};
@@ -129,11 +129,17 @@ fn run_in(dir: &Path, args: &[&str], uid: Option<u32>) -> Exit {
         }
     };
     let mut cmd = Command::new(exe);
-    cmd.args(args).current_dir(dir).env("RUST_BACKTRACE", "0").stdin(Stdio::null());
+    cmd.args(args).current_dir(dir).stdout(Stdio::piped());
     if let Some(uid) = uid {
         cmd.uid(uid).gid(uid);
     }
-    let child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("start http-fetch");
+    finish(&mut cmd, args)
+}
+
+/// Runs `cmd` to its end within the deadline, with no input.
+fn finish(cmd: &mut Command, args: &[&str]) -> Exit {
+    cmd.env("RUST_BACKTRACE", "0").stdin(Stdio::null());
+    let child = cmd.stderr(Stdio::piped()).spawn().expect("start http-fetch");
     let pid = child.id();
     let (tx, rx) = mpsc::channel();
     thread::spawn(move || tx.send(child.wait_with_output()));
@@ -262,7 +268,7 @@ fn http_fetch_shows_where_a_redirect_points_and_saves_nothing() {
         "HTTP/1.1 302 Found\r\nLocation: https://www.sina.com.cn/\r\nContent-Length: 5\n"
     );
     assert!(
-        exit.stderr.contains(": 302 Found: the page is at https://www.sina.com.cn/ (redirects are not followed; std has no TLS)"),
+        exit.stderr.contains(": the server answered 302 Found: the page is at https://www.sina.com.cn/ (redirects are not followed; std has no TLS)"),
         "{exit:?}"
     );
     assert_eq!(exit.code(), 1, "{exit:?}");
@@ -358,7 +364,7 @@ fn http_fetch_says_what_is_wrong_with_out_before_fetching() {
     );
     assert!(folder.names().is_empty());
     let exit = run_with_input("http-fetch", &[&format!("http://{addr}/"), ""], "");
-    assert_usage_error(&exit, "http-fetch: bad OUT ``: an empty file name", &[]);
+    assert_usage_error(&exit, "http-fetch: bad OUT ``: no file name", &[]);
     assert_no_connection(&listener);
 }
 
@@ -437,6 +443,28 @@ fn http_fetch_ignores_whitespace_before_the_first_header() {
     assert_eq!(saved.as_deref(), Some(&b"abcdef"[..]));
 }
 
+/// Framing a client must not trust: RFC 9112 6.1, Transfer-Encoding in an
+/// HTTP/1.0 answer is faulty framing; 5.1, a field name is a token, with no
+/// whitespace before its colon (here it would set the framing); 6.3, a
+/// Content-Length of 2^64-1 is no length (it is not "until close"). And a
+/// 304 with no Location is no redirect to point at.
+#[test]
+fn http_fetch_refuses_framing_it_cannot_trust() {
+    for (head, cause) in [
+        ("HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked", "cannot read transfer coding `chunked`"),
+        ("HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3", "transfer coding `chunked`"),
+        ("HTTP/1.1 200 OK\r\nContent-Length : 3", "not a header field `name: value`: `Content-Length : 3`"),
+        ("HTTP/1.1 200 OK\r\nTransfer-Encoding\t: chunked", "not a header field"),
+        ("HTTP/1.1 200 OK\r\n: 3", "not a header field"),
+        ("HTTP/1.1 200 OK\r\nContent-Length: 18446744073709551615", "bad or disagreeing Content-Length"),
+        ("HTTP/1.1 304 Not Modified", "the server answered 304 Not Modified"),
+    ] {
+        assert_fails(&[head.as_bytes(), b"\r\n\r\n5\r\nhello\r\n0\r\n\r\n"].concat(), End::Close, cause);
+    }
+    let exit = fetch_from(b"HTTP/1.1 304 Not Modified\r\n\r\n", End::Hold, "/").0;
+    assert!(!exit.stderr.contains("the page is at"), "a 304 is no redirect: {exit:?}");
+}
+
 /// RFC 9112 4: `HTTP/1.x SP 3DIGIT SP reason`, the code in 100..=599;
 /// anything else is no HTTP response.
 #[test]
@@ -487,7 +515,7 @@ fn http_fetch_refuses_transfer_codings_other_than_chunked() {
         ("Transfer-Encoding: chunked, chunked", "chunked"),
     ] {
         let response = [format!("HTTP/1.1 200 OK\r\n{fields}\r\n\r\n").as_bytes(), chunked].concat();
-        assert_fails(&response, End::Close, &format!("transfer coding `{coding}` is not supported"));
+        assert_fails(&response, End::Close, &format!("cannot read transfer coding `{coding}`"));
     }
     for fields in [
         "Transfer-Encoding: chunked,",
@@ -503,6 +531,16 @@ fn http_fetch_refuses_transfer_codings_other_than_chunked() {
 
 /// RFC 9112 7.1: many small chunks, across the reader's and the writer's
 /// buffers, make exactly the body.
+/// RFC 9112 7.1: chunk-size is 1*HEXDIG, so leading zeros are allowed,
+/// however many.
+#[test]
+fn http_fetch_takes_chunk_sizes_with_leading_zeros() {
+    let response =
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n00000000000000000005\r\nhello\r\n000\r\n\r\n";
+    let (exit, saved) = fetch_from(response, End::Hold, "/");
+    assert_eq!((exit.code(), saved.as_deref()), (0, Some(&b"hello"[..])), "{exit:?}");
+}
+
 #[test]
 fn http_fetch_decodes_many_small_chunks() {
     let body = every_byte(2400); // 614,400 bytes: more than two write buffers
@@ -563,6 +601,13 @@ fn http_fetch_refuses_bad_arguments_before_any_lookup() {
         (vec![format!("http://{addr}/"), "-o".into()], "http-fetch: unknown option `-o`".into()),
         (vec![format!("http://{addr}:80/")], format!("http-fetch: bad host `{addr}` in `http://{addr}:80/`")),
         (vec![format!("{addr}:+80/")], "http-fetch: bad port `+80`".into()),
+        (vec!["http://127.0.0.1:0/".into()], "http-fetch: bad port `0`".into()),
+        (vec![format!("http:/{addr}/")], "http-fetch: bad host `http`".into()),
+        (vec![format!("http//{addr}/")], "http-fetch: bad host `http`".into()),
+        (
+            vec![format!("http://{addr}/"), "newdir/".into()],
+            "http-fetch: bad OUT `newdir/`: no file name".into(),
+        ),
         (vec![format!("127.0.0.1:+{}", addr.port())], format!("http-fetch: bad port `+{}`", addr.port())),
     ] {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -645,6 +690,43 @@ fn http_fetch_follows_a_symlink_out() {
     assert!(fs::metadata("/dev/null").unwrap().file_type().is_char_device());
     assert_eq!(folder.names(), ["link.html", "null", "pages"]);
     assert_eq!(fs::read_dir(folder.file("pages")).unwrap().count(), 1);
+}
+
+/// A dangling symlink OUT is followed too: the file it names is created and
+/// the link stays. A replaced OUT keeps its mode: a private file stays private.
+#[test]
+fn http_fetch_creates_the_target_of_a_dangling_symlink_and_keeps_a_files_mode() {
+    let response = b"HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nnew page";
+    let folder = Folder::new();
+    fs::create_dir(folder.file("pages")).unwrap();
+    symlink("pages/new.html", folder.file("dangling.html")).unwrap();
+    let (addr, _request) = serve(response.to_vec(), End::Hold);
+    assert_eq!(fetch(&format!("http://{addr}/"), &folder.file("dangling.html")).code(), 0);
+    assert_eq!(fs::read_link(folder.file("dangling.html")).unwrap(), Path::new("pages/new.html"));
+    assert_eq!(fs::read(folder.file("pages/new.html")).unwrap(), b"new page");
+    let private = folder.file("private.html");
+    fs::write(&private, "old").unwrap();
+    fs::set_permissions(&private, Permissions::from_mode(0o600)).unwrap();
+    let (addr, _request) = serve(response.to_vec(), End::Hold);
+    assert_eq!(fetch(&format!("http://{addr}/"), &private).code(), 0);
+    assert_eq!(fs::read(&private).unwrap(), b"new page");
+    assert_eq!(fs::metadata(&private).unwrap().permissions().mode() & 0o777, 0o600);
+}
+
+/// `/dev/stdout` is written through, never replaced, even when the shell
+/// made it a regular file: the body follows what was already there.
+#[test]
+fn http_fetch_writes_through_dev_stdout_into_a_log_file() {
+    let (addr, _request) = serve(b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nNEW\n".to_vec(), End::Hold);
+    let folder = Folder::new();
+    fs::write(folder.file("log"), "LINE1\nLINE2\n").unwrap();
+    let log = OpenOptions::new().append(true).open(folder.file("log")).unwrap(); // the shell's `>>log`
+    let args = [&format!("http://{addr}/"), "/dev/stdout"];
+    let exit = finish(Command::new(program("http-fetch")).args(args).stdout(log), &args);
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    let log = fs::read_to_string(folder.file("log")).unwrap();
+    assert_eq!(log, "LINE1\nLINE2\nHTTP/1.1 200 OK\r\nContent-Length: 4\nNEW\n");
+    assert_eq!(folder.names(), ["log"]);
 }
 
 /// An OUT the user may not write is refused before anything is fetched (a
