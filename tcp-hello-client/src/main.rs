@@ -13,122 +13,86 @@
 //! ```
 //!
 //! Differences from the article: the address and names can be given as
-//! arguments; a reply that is not UTF-8 is shown with replacement characters;
-//! a server that sends nothing for 10 seconds, or closes early, ends the
-//! client with one line on stderr instead of a hang or a traceback.
+//! arguments; what the server sends is shown with replacement characters for
+//! bytes that are not UTF-8 and with control characters escaped (`\u{1b}`), so
+//! a server cannot drive the terminal; a server that sends nothing for 10
+//! seconds, or closes early, ends the client with one line on stderr instead
+//! of a hang or a traceback.
 
-use std::env;
-use std::io::{self, Read, Write};
-use std::net::TcpStream;
-use std::process::ExitCode;
-use std::time::Duration;
+use std::{env, io, io::ErrorKind as Kind, io::Read, io::Write, net::TcpStream, process, time::Duration};
 
-const DEFAULT_ADDR: &str = "127.0.0.1:9999";
-const DEFAULT_NAMES: [&str; 3] = ["Michael", "Tracy", "Sarah"];
-/// How long to wait for a reply; the server itself pauses 1 s per message.
-const REPLY_TIMEOUT: Duration = Duration::from_secs(10);
-const USAGE: &str = "usage: tcp-hello-client [ADDR] [NAME...]
+const USAGE: &str = "usage: tcp-hello-client [ADDR] [NAME...]\n(default: 127.0.0.1:9999 Michael Tracy Sarah)";
 
-Connects to tcp-hello-server, prints its welcome, sends each NAME and prints
-the reply, then sends `exit`.
-
-  ADDR  server address, HOST:PORT (default 127.0.0.1:9999)
-  NAME  names to send (default Michael Tracy Sarah); give ADDR first";
-
-fn main() -> ExitCode {
-    let args: Vec<String> = env::args().skip(1).collect();
-    if args.iter().any(|a| a == "-h" || a == "--help") {
-        println!("{USAGE}");
-        return ExitCode::SUCCESS;
-    }
-    let (addr, names) = match args.split_first() {
-        None => (DEFAULT_ADDR, DEFAULT_NAMES.map(String::from).to_vec()),
-        Some((addr, names)) if is_host_port(addr) && names.iter().all(|n| !n.is_empty()) => {
-            let names =
-                if names.is_empty() { DEFAULT_NAMES.map(String::from).to_vec() } else { names.to_vec() };
-            (addr.as_str(), names)
-        }
-        Some(_) => {
-            let got = args.join(" ");
-            eprintln!(
-                "tcp-hello-client: expected ADDR as HOST:PORT, then names that are not empty; got `{got}`\n\n{USAGE}"
-            );
-            return ExitCode::from(2);
-        }
-    };
-    match run(addr, &names) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("tcp-hello-client: {e}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-fn run(addr: &str, names: &[String]) -> io::Result<()> {
+fn main() {
+    let (addr, names) = args();
     // 建立连接:
-    let mut s = TcpStream::connect(addr).map_err(|e| connect_error(addr, e))?;
-    // Python's settimeout(): a silent server ends the client instead of
-    // hanging it.
-    s.set_read_timeout(Some(REPLY_TIMEOUT))?;
-    let mut buf = [0; 1024];
-
+    let mut s = TcpStream::connect(&addr).unwrap_or_else(|e| quit(1, &context(&addr, e)));
+    // A server silent for 10 s ends the client instead of hanging it (Python's settimeout()).
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap_or_else(|e| quit(1, &context(&addr, e)));
     // 接收欢迎消息:
-    let welcome = recv(&mut s, &mut buf, addr)?;
-    show(welcome)?;
+    print_reply(&mut s, &addr);
     for name in names {
         // 发送数据:
-        s.write_all(name.as_bytes()).map_err(|e| peer_error(addr, e))?;
-        let reply = recv(&mut s, &mut buf, addr)?;
-        show(reply)?;
+        s.write_all(name.as_bytes()).unwrap_or_else(|e| quit(1, &context(&addr, e)));
+        print_reply(&mut s, &addr);
     }
-    s.write_all(b"exit").map_err(|e| peer_error(addr, e))?;
-    // s.close(): dropping the stream closes it.
-    Ok(())
+    s.write_all(b"exit").unwrap_or_else(|e| quit(1, &context(&addr, e)));
+    // s.close(): the stream closes as it goes out of scope.
 }
 
-/// One read of up to 1024 bytes, like recv(1024). An empty read means the
-/// server closed: that is an error here, since a reply was due.
-fn recv<'a>(s: &mut TcpStream, buf: &'a mut [u8], addr: &str) -> io::Result<&'a [u8]> {
-    match s.read(buf) {
-        Ok(0) => Err(io::Error::new(
-            io::ErrorKind::UnexpectedEof,
-            format!("server {addr} closed the connection before replying"),
-        )),
-        Ok(n) => Ok(&buf[..n]),
-        Err(e) => Err(peer_error(addr, e)),
+/// ADDR and the names, defaults filled in; `--help` and usage errors end the program here.
+fn args() -> (String, Vec<String>) {
+    let addr = env::args_os().nth(1).map_or("127.0.0.1:9999".into(), |a| a.to_string_lossy().into());
+    let names: Vec<_> = env::args_os().skip(2).map(|a| a.to_string_lossy().into_owned()).collect();
+    // bad_arg sees every argument, so `--help` anywhere wins; otherwise the first mistake is reported.
+    match env::args_os().skip(1).enumerate().filter_map(bad_arg).reduce(|first, _| first) {
+        Some(why) => quit(2, &format!("tcp-hello-client: {why}\n\n{USAGE}")),
+        None if names.is_empty() => (addr, ["Michael", "Tracy", "Sarah"].map(String::from).into()),
+        None => (addr, names),
     }
 }
 
-/// print(data.decode('utf-8')), with replacement characters for bytes that
-/// are not UTF-8 where Python would raise.
-fn show(data: &[u8]) -> io::Result<()> {
-    writeln!(io::stdout(), "{}", String::from_utf8_lossy(data))
-        .map_err(|e| io::Error::new(e.kind(), format!("cannot write to stdout: {e}")))
+/// What is wrong with argument number `i`, if anything; `--help` ends the program here. ADDR is HOST:PORT.
+fn bad_arg((i, arg): (usize, std::ffi::OsString)) -> Option<String> {
+    let a = arg.to_string_lossy();
+    let (host, port) = a.rsplit_once(':').unwrap_or(("", &a));
+    // Err(true): a number, but too big for a port.
+    match port.parse::<u16>().map_err(|e| *e.kind() == std::num::IntErrorKind::PosOverflow) {
+        _ if a == "-h" || a == "--help" => quit(0, USAGE),
+        _ if arg.to_str().is_none() => Some(format!("argument `{a}` is not valid UTF-8")),
+        _ if a.starts_with('-') => Some(format!("unknown option `{a}`")),
+        _ if i > 0 => a.is_empty().then(|| "a NAME cannot be empty: it would send nothing".into()),
+        Err(true) => Some(format!("bad ADDR `{a}`: port {port} is out of range (0-65535)")),
+        Err(_) if a.contains(':') => Some(format!("bad ADDR `{a}`: port `{port}` is not a number")),
+        Err(_) => Some(format!("bad ADDR `{a}`: no port: expected HOST:PORT")),
+        Ok(_) => host.is_empty().then(|| format!("bad ADDR `{a}`: no host: did you mean 127.0.0.1:{port}?")),
+    }
 }
 
-fn connect_error(addr: &str, e: io::Error) -> io::Error {
-    let hint = match e.kind() {
-        io::ErrorKind::ConnectionRefused => {
-            "; connection refused: is the server running? start it with `cargo run -p tcp-hello-server`"
-        }
-        _ => "",
-    };
-    io::Error::new(e.kind(), format!("cannot connect to {addr}: {e}{hint}"))
+/// `e` as one line: what failed, where, and a hint chosen by its kind.
+fn context(addr: &str, e: io::Error) -> String {
+    let hint = "is the server running? start it with `cargo run -p tcp-hello-server`";
+    match e.kind() {
+        Kind::ConnectionRefused => format!("tcp-hello-client: cannot connect to {addr}: {e}; {hint}"),
+        // A read timeout is WouldBlock on Unix, TimedOut on Windows.
+        Kind::WouldBlock | Kind::TimedOut => format!("tcp-hello-client: no reply from {addr} within 10 s"),
+        Kind::UnexpectedEof => format!("tcp-hello-client: server {addr} closed the connection early"),
+        _ => format!("tcp-hello-client: connection to {addr} failed: {e}"),
+    }
 }
 
-fn peer_error(addr: &str, e: io::Error) -> io::Error {
-    let what = match e.kind() {
-        // A read timeout shows up as WouldBlock on Unix, TimedOut on Windows.
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => {
-            format!("no reply from {addr} within {} s: is it a tcp-hello-server?", REPLY_TIMEOUT.as_secs())
-        }
-        _ => format!("connection to {addr} failed: {e}"),
-    };
-    io::Error::new(e.kind(), what)
+/// Ends the program with `code`: `--help` prints the usage on stdout, anything else is an error on stderr.
+fn quit(code: i32, text: &str) -> ! {
+    let _ = if code == 0 { writeln!(io::stdout(), "{text}") } else { writeln!(io::stderr(), "{text}") };
+    process::exit(code)
 }
 
-/// HOST:PORT with a port number: `127.0.0.1:9999`, `localhost:9999`, `[::1]:9999`.
-fn is_host_port(addr: &str) -> bool {
-    matches!(addr.rsplit_once(':'), Some((host, port)) if !host.is_empty() && port.parse::<u16>().is_ok())
+/// print(s.recv(1024).decode('utf-8')), control characters escaped (`\u{1b}`) so that the server cannot
+/// drive the terminal. A closed stdout (`| head -1`) is no reason to stop: the line is dropped.
+fn print_reply(s: &mut TcpStream, addr: &str) {
+    let mut data = [0; 1024];
+    let n = s.read(&mut data).and_then(|n| if n > 0 { Ok(n) } else { Err(Kind::UnexpectedEof.into()) });
+    let text = String::from_utf8_lossy(&data[..n.unwrap_or_else(|e| quit(1, &context(addr, e)))]);
+    let esc = |c: char| if c.is_control() && c != '\t' { c.escape_unicode().to_string() } else { c.into() };
+    let _ = writeln!(io::stdout(), "{}", text.chars().map(esc).collect::<String>());
 }

@@ -17,14 +17,10 @@
 //! address actually bound; text that is not UTF-8 is answered with
 //! replacement characters instead of killing the connection's thread.
 
-use std::env;
-use std::io::{self, Read, Write};
+use std::io::{self, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::process::ExitCode;
-use std::thread;
-use std::time::Duration;
+use std::{env, ffi::OsString, process, thread, time::Duration};
 
-const DEFAULT_ADDR: &str = "127.0.0.1:9999";
 const USAGE: &str = "usage: tcp-hello-server [ADDR]
 
 Greets every client with `Welcome!` and answers each message with
@@ -33,26 +29,10 @@ Greets every client with `Welcome!` and answers each message with
   ADDR  address to listen on, HOST:PORT (default 127.0.0.1:9999;
         port 0 lets the OS pick one, 0.0.0.0:PORT listens on every interface)";
 
-fn main() -> ExitCode {
-    let args: Vec<String> = env::args().skip(1).collect();
-    let addr = match args.as_slice() {
-        [] => DEFAULT_ADDR,
-        [flag] if flag == "-h" || flag == "--help" => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        [addr] if is_host_port(addr) => addr.as_str(),
-        _ => {
-            eprintln!("tcp-hello-server: expected [ADDR] as HOST:PORT, got `{}`\n\n{USAGE}", args.join(" "));
-            return ExitCode::from(2);
-        }
-    };
-    match run(addr) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("tcp-hello-server: {e}");
-            ExitCode::FAILURE
-        }
+fn main() {
+    let addr = addr();
+    if let Err(e) = run(&addr) {
+        quit(1, &format!("tcp-hello-server: {e}"));
     }
 }
 
@@ -120,20 +100,47 @@ fn log(line: &str) {
     let _ = writeln!(io::stdout(), "{line}");
 }
 
+/// ADDR from the command line; `--help` and usage errors end the program here.
+fn addr() -> String {
+    // bad_arg sees every argument, so `--help` anywhere wins; otherwise the first mistake is reported.
+    match env::args_os().skip(1).enumerate().filter_map(bad_arg).reduce(|first, _| first) {
+        Some(why) => quit(2, &format!("tcp-hello-server: {why}\n\n{USAGE}")),
+        None => env::args_os().nth(1).map_or("127.0.0.1:9999".into(), |a| a.to_string_lossy().into()),
+    }
+}
+
+/// What is wrong with argument number `i`, if anything; `--help` ends the program here. ADDR is HOST:PORT.
+fn bad_arg((i, arg): (usize, OsString)) -> Option<String> {
+    let a = arg.to_string_lossy();
+    let (host, port) = a.rsplit_once(':').unwrap_or(("", &a));
+    // Err(true): a number, but too big for a port.
+    match port.parse::<u16>().map_err(|e| *e.kind() == std::num::IntErrorKind::PosOverflow) {
+        _ if a == "-h" || a == "--help" => quit(0, USAGE),
+        _ if arg.to_str().is_none() => Some(format!("argument `{a}` is not valid UTF-8")),
+        _ if a.starts_with('-') => Some(format!("unknown option `{a}`")),
+        _ if i > 0 => Some(format!("unexpected argument `{a}`")),
+        Err(true) => Some(format!("bad ADDR `{a}`: port {port} is out of range (0-65535)")),
+        Err(_) if a.contains(':') => Some(format!("bad ADDR `{a}`: port `{port}` is not a number")),
+        Err(_) => Some(format!("bad ADDR `{a}`: no port: expected HOST:PORT")),
+        Ok(_) => host.is_empty().then(|| format!("bad ADDR `{a}`: no host: did you mean 127.0.0.1:{port}?")),
+    }
+}
+
+/// `e` from listening on `addr`, with a hint chosen by its kind.
 fn bind_error(addr: &str, e: io::Error) -> io::Error {
     let hint = match e.kind() {
-        io::ErrorKind::AddrInUse => {
-            "; address in use: is another server running? pass another ADDR, \
-             e.g. `cargo run -p tcp-hello-server -- 127.0.0.1:0`"
+        ErrorKind::AddrInUse => {
+            "; address in use: is another server running? pass another ADDR, e.g. 127.0.0.1:0"
         }
-        io::ErrorKind::PermissionDenied => "; ports below 1024 need root: pick one above",
-        io::ErrorKind::AddrNotAvailable => "; that IP is not on this machine: try 127.0.0.1",
+        ErrorKind::PermissionDenied => "; ports below 1024 need root: pick one above",
+        ErrorKind::AddrNotAvailable => "; that IP is not on this machine: try 127.0.0.1",
         _ => "",
     };
     io::Error::new(e.kind(), format!("cannot listen on {addr}: {e}{hint}"))
 }
 
-/// HOST:PORT with a port number: `127.0.0.1:9999`, `localhost:0`, `[::1]:9999`.
-fn is_host_port(addr: &str) -> bool {
-    matches!(addr.rsplit_once(':'), Some((host, port)) if !host.is_empty() && port.parse::<u16>().is_ok())
+/// Ends the program with `code`: `--help` prints the usage on stdout, anything else is an error on stderr.
+fn quit(code: i32, text: &str) -> ! {
+    let _ = if code == 0 { writeln!(io::stdout(), "{text}") } else { writeln!(io::stderr(), "{text}") };
+    process::exit(code)
 }

@@ -491,3 +491,18 @@ pub fn assert_usage_error(exit: &Exit, start: &str, parts: &[&str]) {
         assert!(!exit.stderr.contains(bad), "stderr {:?} has {bad:?}", exit.stderr);
     }
 }
+
+impl Proc {
+    /// [`Proc::wait_exit`] for a program that is due to give up by itself
+    /// after `patience` (a read timeout of 10 s on a silent peer): the
+    /// deadline is `patience` plus [`DEADLINE`].
+    pub fn wait_exit_after(mut self, patience: Duration) -> Exit {
+        let deadline = Instant::now() + patience + DEADLINE;
+        let closed = self.stdout.wait(deadline, |_, eof| eof) && self.stderr.wait(deadline, |_, eof| eof);
+        if !closed {
+            self.fail(&format!("did not exit within {:?}", patience + DEADLINE));
+        }
+        let status = self.child.wait().expect("wait for the child");
+        Exit { status, stdout: self.stdout(), stderr: self.stderr() }
+    }
+}

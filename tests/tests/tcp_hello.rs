@@ -1,9 +1,14 @@
-//! tcp-hello-server and tcp-hello-client (article 001), and the one-shot
-//! examples of articles 002/003, as processes on real sockets.
+//! tcp-hello-server and tcp-hello-client (article 001), the one-shot
+//! examples of article 003, and what all six programs of the two hello
+//! crates (with article 002's `basic_*` examples) do with hostile peers and
+//! careless users, as processes on real sockets.
 
+use std::ffi::{OsStr, OsString};
 use std::io::Write;
 use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
 use std::thread;
+use std::time::{Duration, Instant};
 use tests::*;
 
 fn hello_server() -> (Proc, SocketAddr) {
@@ -318,7 +323,8 @@ fn one_shot_server_prints_what_it_got_answers_and_exits() {
     assert_eq!(
         exit.stdout,
         format!(
-            "Listening on {addr}\n客户端的ip地址和端口号: {client}\n接收数据的长度为: 5\n接收客户端的数据为: hello\n"
+            "Listening on {addr}\n客户端的ip地址和端口号: ('127.0.0.1', {})\n接收数据的长度为: 5\n接收客户端的数据为: hello\n",
+            client.port()
         )
     );
 }
@@ -352,20 +358,312 @@ fn one_shot_client_and_server_talk() {
 
 #[test]
 fn one_shot_examples_report_refused_and_address_in_use() {
-    let addr = unused_addr();
-    let exit = Proc::example("one_shot_client", &[&addr.to_string()]).wait_exit();
-    assert_one_line_error(
-        &exit,
-        1,
-        &format!("one_shot_client: cannot connect to {addr}: "),
-        &["is the server running?"],
-    );
-    let (_taken, addr) = listen();
-    let exit = Proc::example("one_shot_server", &[&addr.to_string()]).wait_exit();
-    assert_one_line_error(
-        &exit,
-        1,
-        &format!("one_shot_server: cannot listen on {addr}: "),
-        &["address in use"],
-    );
+    for client in ["one_shot_client", "basic_client"] {
+        let addr = unused_addr();
+        let exit = Proc::example(client, &[&addr.to_string()]).wait_exit();
+        assert_one_line_error(
+            &exit,
+            1,
+            &format!("{client}: cannot connect to {addr}: "),
+            &["refused", "is the server running?"],
+        );
+    }
+    for server in ["one_shot_server", "basic_server"] {
+        let (_taken, addr) = listen();
+        let exit = Proc::example(server, &[&addr.to_string()]).wait_exit();
+        assert_one_line_error(
+            &exit,
+            1,
+            &format!("{server}: cannot listen on {addr}: "),
+            &["address in use", "pass another ADDR"],
+        );
+    }
+}
+
+#[test]
+fn one_shot_server_prints_an_ipv6_client_as_python_s_4_tuple() {
+    if std::net::TcpListener::bind("[::1]:0").is_err() {
+        return; // no IPv6 loopback on this machine
+    }
+    let (server, addr) = Proc::server(&example("one_shot_server"), &["[::1]:0"]);
+    let mut s = connect(addr);
+    let client = s.local_addr().unwrap();
+    s.write_all(b"hi").unwrap();
+    assert_eq!(read_to_close(&mut s), ANSWER.as_bytes());
+    let exit = server.wait_exit();
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    assert!(exit.stdout.contains(&format!("客户端的ip地址和端口号: ('::1', {}, 0, 0)\n", client.port())));
+}
+
+// ------------------------------------------------------------- hostile peers, careless users
+
+/// The six programs of the two hello crates: (name, path).
+fn all_six() -> [(&'static str, PathBuf); 6] {
+    [
+        ("tcp-hello-server", program("tcp-hello-server")),
+        ("tcp-hello-client", program("tcp-hello-client")),
+        ("one_shot_server", example("one_shot_server")),
+        ("one_shot_client", example("one_shot_client")),
+        ("basic_server", example("basic_server")),
+        ("basic_client", example("basic_client")),
+    ]
+}
+
+#[test]
+fn hello_programs_answer_bad_arguments_with_what_is_wrong_and_the_usage() {
+    let os = |a: &str| OsString::from(a);
+    for (name, path) in all_six() {
+        let mut cases: Vec<(Vec<OsString>, &str)> = vec![
+            (vec![not_utf8(b"\xff:0")], "argument `\u{FFFD}:0` is not valid UTF-8"),
+            (vec![os("--bogus")], "unknown option `--bogus`"),
+            (vec![os("127.0.0.1:99999")], "bad ADDR `127.0.0.1:99999`: port 99999 is out of range (0-65535)"),
+            (vec![os("9999")], "bad ADDR `9999`: no host: did you mean 127.0.0.1:9999?"),
+            (vec![os(":9999")], "bad ADDR `:9999`: no host: did you mean 127.0.0.1:9999?"),
+            (vec![os("")], "bad ADDR ``: no port: expected HOST:PORT"),
+            (vec![os("127.0.0.1")], "bad ADDR `127.0.0.1`: no port: expected HOST:PORT"),
+            (vec![os("127.0.0.1:x")], "bad ADDR `127.0.0.1:x`: port `x` is not a number"),
+        ];
+        if name == "tcp-hello-client" {
+            cases.push((vec![os("127.0.0.1:1"), os("Ann"), os("--bogus")], "unknown option `--bogus`"));
+            cases.push((
+                vec![os("127.0.0.1:1"), not_utf8(b"\xffAnn")],
+                "argument `\u{FFFD}Ann` is not valid UTF-8",
+            ));
+        } else {
+            cases.push((vec![os("127.0.0.1:0"), os("extra")], "unexpected argument `extra`"));
+        }
+        for (args, why) in cases {
+            let args: Vec<&OsStr> = args.iter().map(OsString::as_os_str).collect();
+            let exit = Proc::start_os(&path, &args).wait_exit();
+            assert_usage_error(&exit, &format!("{name}: {why}"), &[]);
+            assert!(
+                exit.stderr.starts_with(&format!("{name}: {why}\n\nusage: {name} ")),
+                "{args:?}: {exit:?}"
+            );
+            assert_eq!(exit.stdout, "", "{name} {args:?}");
+        }
+        // --help wins wherever it is, even after a mistake.
+        for args in [[not_utf8(b"\xff"), os("--help")], [os("--bogus"), os("-h")]] {
+            let args: Vec<&OsStr> = args.iter().map(OsString::as_os_str).collect();
+            let exit = Proc::start_os(&path, &args).wait_exit();
+            assert_eq!(exit.code(), 0, "{name} {args:?}: {exit:?}");
+            assert!(exit.stdout.starts_with(&format!("usage: {name} [ADDR]")), "{name}: {exit:?}");
+            assert_eq!(exit.stderr, "", "{name} {args:?}");
+        }
+    }
+}
+
+/// What the one-shot and basic servers print for the bytes `sent`, and what
+/// their clients print for the answer `sent`: Python's repr of the bytes
+/// where the Python prints it, the text with control characters escaped
+/// where it decodes them.
+#[test]
+fn hello_programs_show_escape_sequences_from_the_peer_escaped() {
+    let repr = "b'\\x1b]0;pwned\\x07\\x1b[2J\\x1b[31m'";
+    // The servers, each given the escapes by a raw client.
+    for (name, shown) in [
+        (
+            "one_shot_server",
+            format!("接收数据的长度为: {}\n接收客户端的数据为: {ESCAPES_SHOWN}\n", ESCAPES.len()),
+        ),
+        ("basic_server", format!("connect to client successful\n{repr}\nclosed\n")),
+    ] {
+        let (server, addr) = Proc::server(&example(name), &["127.0.0.1:0"]);
+        let mut s = connect(addr);
+        s.write_all(ESCAPES).unwrap();
+        read_to_close(&mut s);
+        let exit = server.wait_exit();
+        assert_eq!(exit.code(), 0, "{exit:?}");
+        assert!(exit.stdout.ends_with(&shown), "{name}: {exit:?}");
+        assert!(!exit.stdout.contains('\u{1b}'), "{name} wrote a raw escape: {exit:?}");
+    }
+    // The clients, each answered with the escapes by a raw server.
+    for (name, args, sent, shown) in [
+        ("one_shot_client", vec![], GREETING, format!("{repr}\n接收服务端的数据为: {ESCAPES_SHOWN}\n")),
+        ("basic_client", vec![], "hello", format!("connect to server successful\n{ESCAPES_SHOWN}\nclosed\n")),
+        ("tcp-hello-client", vec!["Ann"], "", format!("{ESCAPES_SHOWN}\n{ESCAPES_SHOWN}\n")),
+    ] {
+        let (listener, addr) = listen();
+        let addr = addr.to_string();
+        let client = Proc::start(&path_of(name), &[&[addr.as_str()][..], &args].concat());
+        let mut s = accept(&listener);
+        if name == "tcp-hello-client" {
+            s.write_all(ESCAPES).unwrap(); // the welcome
+            expect_bytes(&mut s, b"Ann");
+            s.write_all(ESCAPES).unwrap();
+            assert_eq!(read_to_close(&mut s), b"exit");
+        } else {
+            expect_bytes(&mut s, sent.as_bytes());
+            s.write_all(ESCAPES).unwrap();
+        }
+        let exit = client.wait_exit();
+        assert_eq!(exit.code(), 0, "{exit:?}");
+        assert_eq!(exit.stdout, shown, "{name}");
+        assert!(!exit.stdout.contains('\u{1b}'), "{name} wrote a raw escape: {exit:?}");
+    }
+}
+
+fn path_of(name: &str) -> PathBuf {
+    all_six().into_iter().find(|(n, _)| *n == name).map(|(_, path)| path).expect("one of the six")
+}
+
+/// Starts `path` with a stdout that the reader closes, as `| head -1` does:
+/// after passing on the first line if `first_line`, else at once, saying
+/// `stdout closed` when it has. Later writes get EPIPE ("Broken pipe").
+fn with_stdout_closed(path: &Path, args: &[&str], first_line: bool) -> Proc {
+    let reader = if first_line {
+        "IFS= read -r line; exec <&-; echo \"$line\""
+    } else {
+        "exec <&-; echo stdout closed"
+    };
+    let script = format!("exec \"$0\" \"$@\" > >({reader})");
+    let path = path.to_str().expect("a UTF-8 path");
+    Proc::start(Path::new("bash"), &[&["-c", &script, path][..], args].concat())
+}
+
+#[test]
+fn hello_programs_finish_their_conversation_when_stdout_is_closed() {
+    // Servers: the bound address passes, then stdout is closed.
+    let script_server = |name: &str| {
+        let mut server = with_stdout_closed(&path_of(name), &["127.0.0.1:0"], true);
+        let first = server.wait_line(0);
+        let addr: SocketAddr = first.rsplit(' ').next().and_then(|a| a.parse().ok()).expect("an address");
+        server.close_stdin();
+        (server, addr)
+    };
+    let (server, addr) = script_server("tcp-hello-server");
+    assert_still_serving(addr);
+    assert_still_serving(addr);
+    assert_eq!(server.stderr(), "");
+    for (name, answer) in [("one_shot_server", ANSWER), ("basic_server", "Welcome to connect !")] {
+        let (server, addr) = script_server(name);
+        let mut s = connect(addr);
+        s.write_all(b"hello").unwrap();
+        assert_eq!(read_to_close(&mut s), answer.as_bytes(), "{name}");
+        let exit = server.wait_exit();
+        assert_eq!((exit.code(), exit.stderr.as_str()), (0, ""), "{name}: {exit:?}");
+    }
+    // Clients: stdout is closed before they have anything to print.
+    for (name, names) in [("tcp-hello-client", &["Ann"][..]), ("one_shot_client", &[]), ("basic_client", &[])]
+    {
+        let (listener, addr) = listen();
+        let addr = addr.to_string();
+        let client = with_stdout_closed(&path_of(name), &[&[addr.as_str()][..], names].concat(), false);
+        client.wait_stdout("stdout closed", 1);
+        let mut s = accept(&listener);
+        if name == "tcp-hello-client" {
+            s.write_all(b"Welcome!").unwrap();
+            expect_bytes(&mut s, b"Ann");
+            s.write_all(b"Hello, Ann!").unwrap();
+            assert_eq!(read_to_close(&mut s), b"exit");
+        } else {
+            expect_bytes(&mut s, if name == "basic_client" { b"hello" } else { GREETING.as_bytes() });
+            s.write_all(b"ok").unwrap();
+            expect_closed(&mut s);
+        }
+        let exit = client.wait_exit();
+        assert_eq!((exit.code(), exit.stderr.as_str()), (0, ""), "{name}: {exit:?}");
+    }
+}
+
+/// One-shot and basic examples against a peer that goes wrong in `how`:
+/// each must end with one line on stderr that names the step, the address
+/// and what happened, exit 1. Returns the stderr line.
+fn against_a_bad_peer(name: &str, how: &str) -> String {
+    let server = name.ends_with("_server");
+    let patience = Duration::from_secs(if how == "silent" { 10 } else { 0 });
+    let started = Instant::now();
+    let (exit, peer) = if server {
+        let (server, addr) = Proc::server(&example(name), &["127.0.0.1:0"]);
+        let s = connect(addr);
+        let peer = s.local_addr().unwrap();
+        if how == "closes at once" {
+            drop(s);
+            (server.wait_exit(), peer)
+        } else {
+            let exit = server.wait_exit_after(patience); // `s` stays open and says nothing
+            (exit, peer)
+        }
+    } else {
+        let (listener, addr) = listen();
+        let client = Proc::example(name, &[&addr.to_string()]);
+        let mut s = accept(&listener);
+        let sent = if name == "basic_client" { "hello" } else { GREETING };
+        match how {
+            "closes at once" => {
+                expect_bytes(&mut s, sent.as_bytes());
+                drop(s);
+                (client.wait_exit(), addr)
+            }
+            // Closing with the greeting unread in our buffer sends a reset.
+            "resets" => {
+                while s.peek(&mut [0; 64]).expect("the greeting within the deadline") < sent.len() {}
+                drop(s);
+                (client.wait_exit(), addr)
+            }
+            _ => {
+                expect_bytes(&mut s, sent.as_bytes());
+                (client.wait_exit_after(patience), addr) // `s` stays open and says nothing
+            }
+        }
+    };
+    assert!(started.elapsed() >= patience, "{name} gave up on a silent peer too early");
+    assert_one_line_error(&exit, 1, &format!("{name}: cannot receive from {peer}: "), &[]);
+    assert!(!exit.stdout.contains("closed\n"), "{name} went on as if answered: {exit:?}");
+    exit.stderr.trim_end().to_string()
+}
+
+#[test]
+fn one_shot_and_basic_examples_say_when_the_peer_closes_without_a_word() {
+    for (name, why) in [
+        ("one_shot_server", "the client closed the connection without sending anything"),
+        ("basic_server", "the client closed the connection without sending anything"),
+        ("one_shot_client", "the server closed the connection without answering"),
+        ("basic_client", "the server closed the connection without answering"),
+    ] {
+        let line = against_a_bad_peer(name, "closes at once");
+        assert!(line.ends_with(why), "{name}: {line}");
+    }
+}
+
+#[test]
+fn one_shot_and_basic_clients_name_the_step_and_address_of_a_reset() {
+    for name in ["one_shot_client", "basic_client"] {
+        let line = against_a_bad_peer(name, "resets");
+        assert!(line.contains("reset"), "{name}: {line}");
+    }
+}
+
+#[test]
+fn one_shot_and_basic_examples_give_up_on_a_peer_silent_for_10_s() {
+    let names = ["one_shot_server", "basic_server", "one_shot_client", "basic_client"];
+    let waits: Vec<_> =
+        names.map(|name| (name, thread::spawn(move || against_a_bad_peer(name, "silent")))).into();
+    for (name, wait) in waits {
+        let line = wait.join().unwrap_or_else(|_| panic!("{name} failed"));
+        assert!(line.contains("10 s"), "{name}: {line}");
+    }
+}
+
+#[test]
+fn hello_server_keeps_serving_after_each_hostile_client() {
+    let (server, addr) = hello_server();
+    // Connects and leaves at once, as a port scan does.
+    drop(connect(addr));
+    assert_still_serving(addr);
+    // Sends escape sequences: they go back on the wire untouched, and the
+    // server prints nothing a client chose.
+    let mut s = welcomed(addr);
+    s.write_all(ESCAPES).unwrap();
+    expect_bytes(&mut s, &[b"Hello, ", ESCAPES, b"!"].concat());
+    drop(s);
+    assert_still_serving(addr);
+    // Half of a UTF-8 character, then a half-close.
+    let mut s = welcomed(addr);
+    s.write_all(b"\xe4\xbd").unwrap();
+    expect_bytes(&mut s, "Hello, \u{FFFD}!".as_bytes());
+    s.shutdown(Shutdown::Write).unwrap();
+    expect_closed(&mut s);
+    assert_still_serving(addr);
+    assert!(!server.stdout().contains('\u{1b}'));
 }

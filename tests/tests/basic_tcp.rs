@@ -1,0 +1,73 @@
+//! Article 002's 简单TCP案例: `basic_server` and `basic_client`, the
+//! examples of the hello crates, as processes on real sockets. Their
+//! hostile-peer and bad-argument cases are in `tcp_hello.rs`, with the
+//! other programs of the two crates.
+
+use std::io::Write;
+use tests::*;
+
+const HELLO: &[u8] = b"hello";
+const WELCOME: &[u8] = b"Welcome to connect !";
+
+#[test]
+fn basic_server_prints_the_article_lines_and_answers_welcome_to_connect() {
+    let (server, addr) = Proc::server(&example("basic_server"), &["127.0.0.1:0"]);
+    assert_eq!(server.wait_line(1), "is listening...");
+    let mut s = connect(addr);
+    s.write_all(HELLO).unwrap();
+    // The answer, then the close: nothing more comes on the connection.
+    assert_eq!(read_to_close(&mut s), WELCOME);
+    let exit = server.wait_exit();
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    assert_eq!(
+        exit.stdout,
+        format!("Listening on {addr}\nis listening...\nconnect to client successful\nb'hello'\nclosed\n")
+    );
+    assert_eq!(exit.stderr, "");
+}
+
+#[test]
+fn basic_server_prints_the_bytes_as_python_s_repr() {
+    let (server, addr) = Proc::server(&example("basic_server"), &["127.0.0.1:0"]);
+    let mut s = connect(addr);
+    s.write_all("你\t\\\n\x7f".as_bytes()).unwrap();
+    assert_eq!(read_to_close(&mut s), WELCOME);
+    let exit = server.wait_exit();
+    assert!(exit.stdout.contains("\nb'\\xe4\\xbd\\xa0\\t\\\\\\n\\x7f'\nclosed\n"), "{exit:?}");
+}
+
+#[test]
+fn basic_client_sends_hello_and_prints_the_answer_between_the_article_lines() {
+    let (listener, addr) = listen();
+    let client = Proc::example("basic_client", &[&addr.to_string()]);
+    let mut s = accept(&listener);
+    expect_bytes(&mut s, HELLO);
+    s.write_all(WELCOME).unwrap();
+    // The client closes after one answer, having sent nothing more.
+    expect_closed(&mut s);
+    let exit = client.wait_exit();
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    assert_eq!(exit.stdout, "connect to server successful\nWelcome to connect !\nclosed\n");
+    assert_eq!(exit.stderr, "");
+}
+
+#[test]
+fn basic_client_and_server_talk() {
+    let (server, addr) = Proc::server(&example("basic_server"), &["127.0.0.1:0"]);
+    let client = Proc::example("basic_client", &[&addr.to_string()]).wait_exit();
+    assert_eq!(client.code(), 0, "{client:?}");
+    assert_eq!(client.stdout, "connect to server successful\nWelcome to connect !\nclosed\n");
+    let server = server.wait_exit();
+    assert_eq!(server.code(), 0, "{server:?}");
+    assert!(server.stdout.ends_with("is listening...\nconnect to client successful\nb'hello'\nclosed\n"));
+}
+
+#[test]
+fn basic_examples_help_shows_the_article_s_port_9000() {
+    for name in ["basic_server", "basic_client"] {
+        let exit = Proc::example(name, &["--help"]).wait_exit();
+        assert_eq!(exit.code(), 0, "{exit:?}");
+        assert!(exit.stdout.starts_with(&format!("usage: {name} [ADDR]")), "{exit:?}");
+        assert!(exit.stdout.contains("default 127.0.0.1:9000"), "{exit:?}");
+    }
+}
