@@ -82,7 +82,9 @@ fn context(action: &str, addr: impl Display, e: io::Error) -> io::Error {
     let hint = match e.kind() {
         ConnectionRefused => "; is the server running? start it with `cargo run -p tcp-timestamp -- server`",
         AddrInUse => "; address in use: is another server running? pass another ADDR, e.g. 127.0.0.1:0",
-        WouldBlock | TimedOut => "; 10 s timeout: stuck, or a one-at-a-time server busy with another client",
+        WouldBlock | TimedOut => {
+            "; nothing for 10 s: is the peer stuck, or a one-at-a-time server busy with another client?"
+        }
         _ => "",
     };
     io::Error::new(e.kind(), format!("{action} {addr}: {e}{hint}"))
