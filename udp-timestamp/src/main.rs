@@ -22,7 +22,7 @@ mod server;
 
 use std::{env, ffi::OsString, io, io::Write, process};
 
-const USAGE: &str = "usage: udp-timestamp server [ADDR]   (default 127.0.0.1:23135, 0.0.0.0:PORT: everywhere)
+const USAGE: &str = "usage: udp-timestamp server [ADDR]   (default 127.0.0.1:23135; everywhere: 0.0.0.0:PORT)
        udp-timestamp client [ADDR]   (default localhost:23135; gives up after 3 s without a reply)";
 const NO_ROLE: &str = "say which side to run: `cargo run -p udp-timestamp -- server` in one terminal, \
                        then `cargo run -p udp-timestamp -- client` in another";
