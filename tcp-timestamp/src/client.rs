@@ -5,71 +5,67 @@
 //! closes ends it.
 
 use std::io::{self, BufRead, Read, Write};
-use std::net::TcpStream;
+use std::{net::TcpStream, time::Duration};
 
-pub const DEFAULT_ADDR: &str = "127.0.0.1:25677";
 const BUFSIZ: usize = 1024;
 
 pub fn run(addr: &str) -> io::Result<()> {
     // socket(AF_INET, SOCK_STREAM) + connect(ADDR): one call in Rust.
-    let mut tcp_cli_sock = TcpStream::connect(addr).map_err(|e| connect_error(addr, e))?;
-    let mut stdin = io::stdin().lock();
-    let mut stdout = io::stdout().lock();
-    let mut line = Vec::new();
-    let mut data = [0; BUFSIZ];
+    let mut tcp_cli_sock =
+        TcpStream::connect(addr).map_err(|e| crate::context("cannot connect to", addr, e))?;
+    // Not in the article: a server that accepts and never answers (or one
+    // busy with another client) ends the client after 10 s.
+    tcp_cli_sock.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let console = |e| crate::context("cannot use", "the console (stdin/stdout)", e);
+    let (mut stdin, mut stdout) = (io::stdin().lock(), io::stdout().lock());
+    let (mut line, mut data) = (Vec::new(), [0; BUFSIZ]);
 
     loop {
         // data = input('> '); the prompt must be flushed, it has no newline.
         write!(stdout, "> ").and_then(|()| stdout.flush()).map_err(console)?;
         line.clear();
         if stdin.read_until(b'\n', &mut line).map_err(console)? == 0 {
-            return Ok(()); // end of input: where Python raises EOFError, stop
+            // End of input, where Python raises EOFError: stop, and end the
+            // prompt's line so the shell's prompt starts on a line of its own.
+            return writeln!(stdout).map_err(console);
         }
-        let data_out = line.strip_suffix(b"\n").unwrap_or(&line);
-        let data_out = data_out.strip_suffix(b"\r").unwrap_or(data_out);
+        let data_out = line.strip_suffix(b"\n").map_or(&line[..], |l| l.strip_suffix(b"\r").unwrap_or(l));
         if data_out.is_empty() {
             return Ok(()); // if not data: break
         }
-        // A server that has gone ends the client, as `if not data: break`
-        // does, with a line on stderr to say why.
-        if let Err(e) = tcp_cli_sock.write_all(data_out) {
-            return server_gone(addr, e);
+        // The server reads 1024 bytes at a time. A longer line would be
+        // answered in several pieces while this client reads one per line
+        // (TCP keeps no message boundaries), and a very long one would fill
+        // both sides' buffers, each waiting for the other to read: refused.
+        if data_out.len() > BUFSIZ {
+            eprintln!("tcp-timestamp client: not sent: over the {BUFSIZ} bytes the server reads at once");
+            continue;
         }
-        // One read of up to 1024 bytes, as the article does: an answer
-        // longer than that is printed in pieces, one per line you send.
-        let n = match tcp_cli_sock.read(&mut data) {
-            Ok(0) => return server_gone(addr, io::ErrorKind::UnexpectedEof.into()),
-            Ok(n) => n,
+        // send, then one recv of up to 1024 bytes, as the article does: an
+        // answer longer than that shows in pieces, the rest on the next turn.
+        match tcp_cli_sock.write_all(data_out).and_then(|()| tcp_cli_sock.read(&mut data)) {
+            Ok(0) => return server_gone(addr, io::ErrorKind::UnexpectedEof.into()), // if not data: break
+            Ok(n) => writeln!(stdout, "{}", shown(&data[..n])).map_err(console)?,
             Err(e) => return server_gone(addr, e),
-        };
-        writeln!(stdout, "{}", String::from_utf8_lossy(&data[..n])).map_err(console)?;
-    }
-}
-
-/// A failed read of the keyboard or write to the screen (a closed pipe).
-fn console(e: io::Error) -> io::Error {
-    io::Error::new(e.kind(), format!("cannot use the console (stdin/stdout): {e}"))
-}
-
-fn connect_error(addr: &str, e: io::Error) -> io::Error {
-    let hint = match e.kind() {
-        io::ErrorKind::ConnectionRefused => {
-            "; connection refused: is the server running? start it with `cargo run -p tcp-timestamp -- server`"
         }
-        _ => "",
-    };
-    io::Error::new(e.kind(), format!("cannot connect to {addr}: {e}{hint}"))
+    }
 }
 
 /// The server closed or reset the connection: a clean end, said on stderr.
-/// Anything else (a read that failed for another reason) is an error.
+/// Anything else (a timeout) is an error.
 fn server_gone(addr: &str, e: io::Error) -> io::Result<()> {
     use io::ErrorKind::*;
-    match e.kind() {
-        UnexpectedEof | ConnectionReset | ConnectionAborted | BrokenPipe => {
-            eprintln!("tcp-timestamp client: server {addr} closed the connection");
-            Ok(())
-        }
-        _ => Err(io::Error::new(e.kind(), format!("connection to {addr} failed: {e}"))),
+    if !matches!(e.kind(), UnexpectedEof | ConnectionReset | ConnectionAborted | BrokenPipe) {
+        return Err(crate::context("no answer from", addr, e));
     }
+    eprintln!("tcp-timestamp client: server {addr} closed the connection");
+    Ok(())
+}
+
+/// What the server sent, as text safe for a terminal: bytes that are not
+/// UTF-8 as `�`, control characters (but tab) as `\u{1b}`, so a hostile
+/// server cannot retitle or clear the screen.
+fn shown(bytes: &[u8]) -> String {
+    let show = |c: char| if c.is_control() && c != '\t' { c.escape_unicode().to_string() } else { c.into() };
+    String::from_utf8_lossy(bytes).chars().map(show).collect()
 }

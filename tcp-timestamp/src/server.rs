@@ -6,43 +6,37 @@
 //! the cure, a thread per client.
 
 use std::io::{self, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::thread;
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-pub const DEFAULT_ADDR: &str = "127.0.0.1:25677";
 const BUFSIZ: usize = 1024;
 
 pub fn run(addr: &str) -> io::Result<()> {
     // socket(AF_INET, SOCK_STREAM), bind(ADDR), listen(5): one call in Rust.
-    let tcp_ser_sock = TcpListener::bind(addr).map_err(|e| bind_error(addr, e))?;
+    let tcp_ser_sock = TcpListener::bind(addr).map_err(|e| crate::context("cannot listen on", addr, e))?;
     log(&format!("Listening on {}", tcp_ser_sock.local_addr()?));
 
     loop {
         log("waiting for connection...");
-        let (mut tcp_cli_sock, addr) = match tcp_ser_sock.accept() {
-            Ok(pair) => pair,
-            Err(e) => {
-                // This client is lost, the server is not; the pause keeps a
-                // persistent error (out of file descriptors) from spinning.
-                eprintln!("tcp-timestamp server: accept failed: {e}");
-                thread::sleep(Duration::from_millis(100));
-                continue;
-            }
-        };
-        log(&format!("...connected from: {addr}"));
+        // A failed accept loses that client only (it may have reset first).
+        let accepted = tcp_ser_sock.accept().inspect_err(|e| eprintln!("tcp-timestamp server: accept: {e}"));
+        let Ok((mut tcp_cli_sock, addr)) = accepted else { continue };
+        log(&format!("...connected from: {}", python_addr(addr)));
         if let Err(e) = serve(&mut tcp_cli_sock) {
-            // A reset ends this client only; the next one is served.
-            eprintln!("tcp-timestamp server: connection from {addr}: {e}");
+            // A reset or a timeout ends this client only; the next one is served.
+            eprintln!("tcp-timestamp server: {}", crate::context("connection from", addr, e));
         }
-        drop(tcp_cli_sock); // tcpCliSock.close()
+        // tcpCliSock.close(): the stream is closed here, where it goes out of scope.
     }
 }
 
 /// Answers each read with `[<ctime>] <data>` until the client closes.
 fn serve(tcp_cli_sock: &mut TcpStream) -> io::Result<()> {
+    // Not in the article: a client that reads none of its answers fills the
+    // socket buffers, and the server's send would wait for ever with every
+    // other client queued behind it. Ten seconds without progress end it.
+    tcp_cli_sock.set_write_timeout(Some(Duration::from_secs(10)))?;
     let mut data = [0; BUFSIZ];
-    let mut reply = Vec::with_capacity(BUFSIZ * 3 + 30); // reused: no allocation per message
     loop {
         // Up to 1024 bytes. TCP keeps no message boundaries: a longer line
         // arrives in several reads, and each read gets a reply of its own.
@@ -50,18 +44,24 @@ fn serve(tcp_cli_sock: &mut TcpStream) -> io::Result<()> {
         if n == 0 {
             return Ok(()); // if not data: break
         }
-        reply.clear();
-        write!(reply, "[{}] {}", ctime(now()), String::from_utf8_lossy(&data[..n]))?;
-        tcp_cli_sock.write_all(&reply)?;
+        let reply = format!("[{}] {}", ctime(now()), String::from_utf8_lossy(&data[..n]));
+        tcp_cli_sock.write_all(reply.as_bytes())?; // one write: one segment, not one per piece
+    }
+}
+
+/// An address as Python prints it: `('127.0.0.1', 40278)`; for IPv6 its
+/// 4-tuple with flow info and scope id, `('::1', 40278, 0, 0)`.
+fn python_addr(addr: SocketAddr) -> String {
+    match addr {
+        SocketAddr::V4(a) => format!("('{}', {})", a.ip(), a.port()),
+        SocketAddr::V6(a) => format!("('{}', {}, {}, {})", a.ip(), a.port(), a.flowinfo(), a.scope_id()),
     }
 }
 
 /// Seconds since the Unix epoch, like time.time().
 fn now() -> i64 {
-    match SystemTime::now().duration_since(UNIX_EPOCH) {
-        Ok(d) => d.as_secs() as i64,
-        Err(before) => -(before.duration().as_secs() as i64),
-    }
+    let since = SystemTime::now().duration_since(UNIX_EPOCH);
+    since.map_or_else(|before| -(before.duration().as_secs() as i64), |d| d.as_secs() as i64)
 }
 
 /// Python's time.ctime(): `Sat Nov  1 09:05:03 2026`, the day padded to two
@@ -76,40 +76,19 @@ fn ctime(secs: i64) -> String {
     // start on 1 March so the leap day is the last day of a year, then count
     // 400-year eras of 146097 days.
     let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097); // day of era, 0..146096
+    let (era, doe) = (z.div_euclid(146_097), z.rem_euclid(146_097)); // doe: day of era, 0..146096
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // year of era, 0..399
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // day of the March-based year
     let mp = (5 * doy + 2) / 153; // month, March = 0
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 2 } else { mp - 10 }; // January = 0
+    let (day, month) = (doy - (153 * mp + 2) / 5 + 1, if mp < 10 { mp + 2 } else { mp - 10 }); // January = 0
     let year = era * 400 + yoe + i64::from(month < 2);
-    format!(
-        "{} {} {day:>2} {:02}:{:02}:{:02} {year}",
-        WEEKDAYS[days.rem_euclid(7) as usize],
-        MONTHS[month as usize],
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
+    let (weekday, month) = (WEEKDAYS[days.rem_euclid(7) as usize], MONTHS[month as usize]);
+    format!("{weekday} {month} {day:>2} {:02}:{:02}:{:02} {year}", secs / 3600, secs / 60 % 60, secs % 60)
 }
 
 /// Prints one line on stdout; a closed stdout must not stop the server.
 fn log(line: &str) {
     let _ = writeln!(io::stdout(), "{line}");
-}
-
-fn bind_error(addr: &str, e: io::Error) -> io::Error {
-    let hint = match e.kind() {
-        io::ErrorKind::AddrInUse => {
-            "; address in use: is another server running? pass another ADDR, \
-             e.g. `cargo run -p tcp-timestamp -- server 127.0.0.1:0`"
-        }
-        io::ErrorKind::PermissionDenied => "; ports below 1024 need root: pick one above",
-        io::ErrorKind::AddrNotAvailable => "; that IP is not on this machine: try 127.0.0.1",
-        _ => "",
-    };
-    io::Error::new(e.kind(), format!("cannot listen on {addr}: {e}{hint}"))
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! udp-timestamp (article 004) as processes on real sockets.
 
-use std::net::SocketAddr;
+use std::ffi::OsString;
+use std::io::ErrorKind;
+use std::net::{SocketAddr, UdpSocket};
 use tests::*;
 
 fn server() -> (Proc, SocketAddr) {
@@ -9,6 +11,17 @@ fn server() -> (Proc, SocketAddr) {
 
 fn client(addr: SocketAddr, input: &str) -> Exit {
     run_with_input("udp-timestamp", &["client", &addr.to_string()], input)
+}
+
+/// An address as Python prints it: `('127.0.0.1', 40278)`.
+fn tuple(addr: SocketAddr) -> String {
+    format!("('{}', {})", addr.ip(), addr.port())
+}
+
+/// Checks that the server still answers a well-behaved client.
+fn assert_still_serving(addr: SocketAddr) {
+    let exit = client(addr, "still there?\n\n");
+    assert!(is_ctime(between_prompts(&exit.stdout)[0]), "{exit:?}");
 }
 
 #[test]
@@ -24,7 +37,7 @@ fn udp_timestamp_server_returns_the_time_alone_to_each_sender() {
         assert!(is_ctime(reply), "{reply:?} is not the time alone");
     }
     server.wait_stdout("waiting for message...", 4);
-    let (one, two) = (one.local_addr().unwrap(), two.local_addr().unwrap());
+    let (one, two) = (tuple(one.local_addr().unwrap()), tuple(two.local_addr().unwrap()));
     assert_eq!(
         server.stdout(),
         format!(
@@ -62,25 +75,65 @@ fn udp_timestamp_client_prints_the_time_for_each_line_and_ends_on_an_empty_line(
 }
 
 #[test]
-fn udp_timestamp_client_sends_each_line_as_one_datagram_and_follows_the_replier() {
+fn udp_timestamp_client_sends_each_line_as_one_datagram_and_hears_its_server_only() {
     let server = udp_socket();
     let mut client = Proc::program("udp-timestamp", &["client", &server.local_addr().unwrap().to_string()]);
     client.type_in("hello\n");
     let mut buf = [0; 1024];
     let (n, from) = server.recv_from(&mut buf).unwrap();
     assert_eq!(&buf[..n], b"hello");
-    // As in the article (`data, ADDR = recvfrom`), the next line goes to
-    // wherever the reply came from.
-    let other = udp_socket();
-    other.send_to(b"T1 \xff", from).unwrap();
+    // The article's client takes a reply from anyone (`data, ADDR =
+    // recvfrom`) and sends its next line there. Ours connects its socket,
+    // on purpose: a stranger's datagram, here sent before the server's
+    // reply, is never shown, and the next line still goes to the server.
+    // (Until issue 12 this test showed the client following the stranger.)
+    let stranger = udp_socket();
+    stranger.send_to(b"STRANGER", from).unwrap();
+    server.send_to(b"T1 \xff", from).unwrap();
+    client.wait_stdout("> ", 2);
     client.type_in("next\n");
-    let (n, next_from) = other.recv_from(&mut buf).unwrap();
+    let (n, next_from) = server.recv_from(&mut buf).unwrap();
     assert_eq!((&buf[..n], next_from), (&b"next"[..], from));
-    other.send_to(b"T2", from).unwrap();
+    server.send_to(b"T2", from).unwrap();
+    client.wait_stdout("> ", 3);
     client.close_stdin();
     let exit = client.wait_exit();
     assert_eq!(exit.code(), 0, "{exit:?}");
-    assert_eq!(exit.stdout, "> T1 \u{FFFD}\n> T2\n> ");
+    assert_eq!(exit.stdout, "> T1 \u{FFFD}\n> T2\n> \n");
+    stranger.set_nonblocking(true).unwrap();
+    let heard = stranger.recv_from(&mut buf).map(|(n, _)| n).map_err(|e| e.kind());
+    assert!(matches!(heard, Err(ErrorKind::WouldBlock | ErrorKind::ConnectionRefused)), "{heard:?}");
+}
+
+#[test]
+fn udp_timestamp_client_shows_escape_sequences_from_the_server_escaped() {
+    let server = udp_socket();
+    let mut client = Proc::program("udp-timestamp", &["client", &server.local_addr().unwrap().to_string()]);
+    client.type_in("hello\n");
+    let mut buf = [0; 1024];
+    let (_, from) = server.recv_from(&mut buf).unwrap();
+    // A hostile server: terminal escapes, DEL and a C1 control (U+009B, CSI).
+    server.send_to(&[ESCAPES, b"\x7f\xc2\x9b\tend"].concat(), from).unwrap();
+    client.wait_stdout("> ", 2);
+    client.type_in("\n");
+    let exit = client.wait_exit();
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    assert_eq!(exit.stdout, format!("> {ESCAPES_SHOWN}\\u{{7f}}\\u{{9b}}\tend\n> "));
+}
+
+#[test]
+fn udp_timestamp_client_with_nothing_at_the_port_says_port_unreachable() {
+    // A port the OS just gave out, freed: the kernel answers a datagram to
+    // it with ICMP "port unreachable", which a connected socket receives.
+    let addr = udp_socket().local_addr().unwrap();
+    let exit = client(addr, "hello\n");
+    assert_one_line_error(
+        &exit,
+        1,
+        &format!("udp-timestamp client: no reply from {addr}: "),
+        &["port unreachable", "is the server running?", "cargo run -p udp-timestamp -- server"],
+    );
+    assert_eq!(exit.stdout, "> ");
 }
 
 #[test]
@@ -98,11 +151,14 @@ fn udp_timestamp_client_with_no_server_gives_up_with_one_line() {
 }
 
 #[test]
-fn udp_timestamp_client_ends_cleanly_at_end_of_input() {
+fn udp_timestamp_client_ends_cleanly_at_end_of_input_on_a_line_of_its_own() {
     let (_server, addr) = server();
     let exit = client(addr, "hello");
     assert_eq!(exit.code(), 0, "{exit:?}");
-    assert_eq!(between_prompts(&exit.stdout).len(), 1);
+    // At end of input the prompt `> ` is still open: the client ends its
+    // line, so the shell's prompt does not land after it.
+    let transcript = exit.stdout.strip_suffix("> \n").unwrap_or_else(|| panic!("{exit:?}"));
+    assert_eq!(between_prompts(&format!("{transcript}> ")).len(), 1);
     assert_eq!(exit.stderr, "");
 }
 
@@ -120,11 +176,76 @@ fn udp_timestamp_server_on_an_address_in_use_says_so() {
 }
 
 #[test]
-fn udp_timestamp_without_a_role_prints_usage_and_exits_2() {
+fn udp_timestamp_server_goes_on_after_a_client_that_left_before_its_reply() {
+    let (server, addr) = server();
+    let gone = udp_socket();
+    gone.send_to(b"bye", addr).unwrap();
+    drop(gone); // the reply meets a closed port: ICMP "port unreachable"
+    server.wait_stdout("waiting for message...", 2);
+    assert_still_serving(addr);
+    assert_eq!(server.stderr(), "");
+}
+
+#[test]
+fn udp_timestamp_server_prints_an_ipv6_sender_as_pythons_4_tuple() {
+    let Ok(socket) = UdpSocket::bind("[::1]:0") else {
+        eprintln!("no IPv6 loopback here: nothing to check");
+        return;
+    };
+    socket.set_read_timeout(Some(DEADLINE)).unwrap();
+    let (server, addr) = Proc::server(&program("udp-timestamp"), &["server", "[::1]:0"]);
+    socket.send_to(b"v6", addr).unwrap();
+    let mut buf = [0; 1024];
+    let (n, _) = socket.recv_from(&mut buf).unwrap();
+    assert!(is_ctime(std::str::from_utf8(&buf[..n]).unwrap()));
+    let port = socket.local_addr().unwrap().port();
+    server.wait_stdout(&format!("...received from and returned to: ('::1', {port}, 0, 0)\n"), 1);
+}
+
+#[test]
+fn udp_timestamp_without_a_role_says_which_side_to_run_and_exits_2() {
     let exit = Proc::program("udp-timestamp", &[]).wait_exit();
-    assert_eq!(exit.code(), 2);
-    assert!(exit.stderr.starts_with("usage: udp-timestamp server [ADDR]\n"), "{exit:?}");
     let help = Proc::program("udp-timestamp", &["-h"]).wait_exit();
-    assert_eq!(help.code(), 0);
+    assert_eq!(help.code(), 0, "{help:?}");
+    assert!(help.stdout.starts_with("usage: udp-timestamp server [ADDR]"), "{help:?}");
     assert!(help.stdout.contains("localhost:23135"), "{help:?}");
+    assert!(help.stdout.contains("127.0.0.1:23135"), "{help:?}");
+    assert_eq!(exit.code(), 2, "{exit:?}");
+    assert_eq!(
+        exit.stderr,
+        format!(
+            "udp-timestamp: say which side to run: `cargo run -p udp-timestamp -- server` in one terminal, \
+             then `cargo run -p udp-timestamp -- client` in another\n\n{}",
+            help.stdout
+        )
+    );
+    assert_eq!(exit.stdout, "");
+}
+
+#[test]
+fn udp_timestamp_bad_arguments_are_usage_errors_that_say_what_is_wrong() {
+    let os = |args: &[&str]| args.iter().map(OsString::from).collect::<Vec<_>>();
+    let cases: Vec<(Vec<OsString>, &str)> = vec![
+        (vec!["client".into(), not_utf8(b"\xff:0")], "argument `\u{FFFD}:0` is not valid UTF-8"),
+        (os(&["--bogus"]), "unknown option `--bogus`"),
+        (os(&["server", "--bogus"]), "unknown option `--bogus`"),
+        (os(&["clint"]), "unknown role `clint`: expected `server` or `client`"),
+        (os(&["client", "localhost:23135", "x"]), "unexpected argument `x`"),
+        (
+            os(&["server", "127.0.0.1:99999"]),
+            "bad ADDR `127.0.0.1:99999`: port 99999 is out of range (0-65535)",
+        ),
+        (os(&["client", "23135"]), "bad ADDR `23135`: no host: did you mean 127.0.0.1:23135?"),
+        (os(&["server", ":9999"]), "bad ADDR `:9999`: no host: did you mean 127.0.0.1:9999?"),
+        (os(&["client", ""]), "bad ADDR ``: no port: expected HOST:PORT"),
+        (os(&["server", "127.0.0.1"]), "bad ADDR `127.0.0.1`: no port: expected HOST:PORT"),
+        (os(&["client", "localhost:"]), "bad ADDR `localhost:`: port `` is not a number"),
+    ];
+    for (args, why) in cases {
+        let args: Vec<&std::ffi::OsStr> = args.iter().map(OsString::as_os_str).collect();
+        let exit = Proc::start_os(&program("udp-timestamp"), &args).wait_exit();
+        assert_usage_error(&exit, "udp-timestamp: ", &[]);
+        assert!(exit.stderr.starts_with(&format!("udp-timestamp: {why}\n\nusage: ")), "{args:?}: {exit:?}");
+        assert_eq!(exit.stdout, "", "{args:?}");
+    }
 }

@@ -2,80 +2,58 @@
 //!
 //! Prompts `> `, sends each line you type as one datagram and prints the
 //! time the server sends back. An empty line or end of input ends it. UDP
-//! tells nobody when a datagram is lost or no server is there, so a reply
-//! that does not come within a few seconds ends the client with an error.
+//! tells nobody when a datagram is lost, so a reply that does not come
+//! within a few seconds ends the client with an error.
 
 use std::io::{self, BufRead, Write};
-use std::net::{SocketAddr, ToSocketAddrs, UdpSocket};
-use std::time::Duration;
+use std::{net::UdpSocket, time::Duration};
 
 pub const DEFAULT_ADDR: &str = "localhost:23135";
 const BUFSIZ: usize = 1024;
-const REPLY_TIMEOUT: Duration = Duration::from_secs(3);
 
 pub fn run(addr: &str) -> io::Result<()> {
-    let mut server = resolve(addr)?;
-    // socket(AF_INET, SOCK_DGRAM): "与TCP不同的是不用connect". Python binds a
-    // free port on the first sendto(); Rust names that step: port 0.
-    let local: SocketAddr = if server.is_ipv4() { ([0, 0, 0, 0], 0).into() } else { ([0; 16], 0).into() };
-    let udp_cli_sock = UdpSocket::bind(local)?;
-    udp_cli_sock.set_read_timeout(Some(REPLY_TIMEOUT))?;
-    let mut stdin = io::stdin().lock();
-    let mut stdout = io::stdout().lock();
-    let mut line = Vec::new();
-    let mut data = [0; BUFSIZ];
+    // socket(AF_INET, SOCK_DGRAM): IPv4 as in the article (`localhost` may
+    // name ::1 first), IPv6 for an `[::1]:PORT`. Python binds a free port
+    // on the first sendto(); Rust names that step: port 0.
+    let udp_cli_sock = UdpSocket::bind(if addr.starts_with('[') { "[::]:0" } else { "0.0.0.0:0" })?;
+    // "与TCP不同的是不用connect": the article's client does not connect, and
+    // takes a reply from anyone (`data, ADDR = recvfrom`), then sends the
+    // next line there. We connect on purpose: the socket then takes
+    // datagrams from the server only, and hears "port unreachable" when no
+    // server is there.
+    udp_cli_sock.connect(addr).map_err(|e| crate::context("cannot connect to", addr, e))?;
+    udp_cli_sock.set_read_timeout(Some(Duration::from_secs(3)))?;
+    let console = |e| crate::context("cannot use", "the console (stdin/stdout)", e);
+    let (mut stdin, mut stdout) = (io::stdin().lock(), io::stdout().lock());
+    let (mut line, mut data) = (Vec::new(), [0; BUFSIZ]);
 
     loop {
         // data = input('> '); the prompt must be flushed, it has no newline.
         write!(stdout, "> ").and_then(|()| stdout.flush()).map_err(console)?;
         line.clear();
         if stdin.read_until(b'\n', &mut line).map_err(console)? == 0 {
-            return Ok(()); // end of input: where Python raises EOFError, stop
+            // End of input, where Python raises EOFError: stop, and end the
+            // prompt's line so the shell's prompt starts on a line of its own.
+            return writeln!(stdout).map_err(console);
         }
-        let data_out = line.strip_suffix(b"\n").unwrap_or(&line);
-        let data_out = data_out.strip_suffix(b"\r").unwrap_or(data_out);
+        let data_out = line.strip_suffix(b"\n").map_or(&line[..], |l| l.strip_suffix(b"\r").unwrap_or(l));
         if data_out.is_empty() {
             return Ok(()); // if not data: break
         }
-        udp_cli_sock.send_to(data_out, server).map_err(|e| send_error(server, e))?;
-        // data, ADDR = recvfrom(BUFSIZ): as in the article, the next line
-        // goes to wherever this reply came from.
-        let (n, from) = udp_cli_sock.recv_from(&mut data).map_err(|e| reply_error(server, e))?;
-        server = from;
+        // sendto(data), then data = recvfrom(BUFSIZ): one datagram each way.
+        udp_cli_sock.send(data_out).map_err(|e| crate::context("cannot send to", addr, e))?;
+        let n = udp_cli_sock.recv(&mut data).map_err(|e| crate::context("no reply from", addr, e))?;
         if n == 0 {
             return Ok(()); // an empty datagram: if not data: break
         }
-        writeln!(stdout, "{}", String::from_utf8_lossy(&data[..n])).map_err(console)?;
+        writeln!(stdout, "{}", shown(&data[..n])).map_err(console)?;
     }
 }
 
-/// HOST:PORT to one address, IPv4 first: the article's socket is AF_INET,
-/// and `localhost` may resolve to ::1 before 127.0.0.1.
-/// A failed read of the keyboard or write to the screen (a closed pipe).
-fn console(e: io::Error) -> io::Error {
-    io::Error::new(e.kind(), format!("cannot use the console (stdin/stdout): {e}"))
-}
-
-fn resolve(addr: &str) -> io::Result<SocketAddr> {
-    let fail = |e: io::Error| io::Error::new(e.kind(), format!("cannot resolve {addr}: {e}"));
-    let all: Vec<SocketAddr> = addr.to_socket_addrs().map_err(fail)?.collect();
-    let first = all.iter().find(|a| a.is_ipv4()).or(all.first()).copied();
-    first.ok_or_else(|| fail(io::Error::new(io::ErrorKind::NotFound, "no address")))
-}
-
-fn send_error(server: SocketAddr, e: io::Error) -> io::Error {
-    io::Error::new(e.kind(), format!("cannot send to {server}: {e}"))
-}
-
-fn reply_error(server: SocketAddr, e: io::Error) -> io::Error {
-    let what = match e.kind() {
-        // A read timeout shows up as WouldBlock on Unix, TimedOut on Windows.
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => format!(
-            "no reply from {server} within {} s: is the server running? \
-             start it with `cargo run -p udp-timestamp -- server`",
-            REPLY_TIMEOUT.as_secs()
-        ),
-        _ => format!("no reply from {server}: {e}"),
-    };
-    io::Error::new(e.kind(), what)
+/// What the server sent, as text safe for a terminal: bytes that are not
+/// UTF-8 as `�`, control characters (but tab) as `\u{1b}`, so a hostile
+/// server cannot retitle or clear the screen.
+fn shown(bytes: &[u8]) -> String {
+    let show = |c: char| if c.is_control() && c != '\t' { c.escape_unicode().to_string() } else { c.into() };
+    String::from_utf8_lossy(bytes).chars().map(show).collect()
 }

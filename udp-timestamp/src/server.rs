@@ -5,7 +5,7 @@
 //! and a datagram arrives whole or not at all (UDP keeps message boundaries).
 
 use std::io::{self, Write};
-use std::net::UdpSocket;
+use std::net::{SocketAddr, UdpSocket};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 pub const DEFAULT_ADDR: &str = "127.0.0.1:23135";
@@ -13,36 +13,37 @@ const BUFSIZ: usize = 1024;
 
 pub fn run(addr: &str) -> io::Result<()> {
     // socket(AF_INET, SOCK_DGRAM) + bind(ADDR): one call in Rust.
-    let udp_ser_sock = UdpSocket::bind(addr).map_err(|e| bind_error(addr, e))?;
+    let udp_ser_sock = UdpSocket::bind(addr).map_err(|e| crate::context("cannot bind", addr, e))?;
     log(&format!("Listening on {}", udp_ser_sock.local_addr()?));
     let mut data = [0; BUFSIZ];
 
     loop {
         log("waiting for message...");
         // A datagram longer than 1024 bytes is cut to 1024, as in Python.
-        let addr = match udp_ser_sock.recv_from(&mut data) {
-            Ok((_, addr)) => addr,
-            Err(e) => {
-                // Some systems report an earlier reply's "port unreachable"
-                // here; it concerns one client, so keep serving.
-                eprintln!("udp-timestamp server: receive failed: {e}");
-                continue;
-            }
-        };
-        if let Err(e) = udp_ser_sock.send_to(ctime(now()).as_bytes(), addr) {
-            eprintln!("udp-timestamp server: reply to {addr} failed: {e}");
-            continue;
+        // Windows reports an earlier reply's "port unreachable" here
+        // (ConnectionReset); it concerns one client, so keep serving.
+        let got = udp_ser_sock.recv_from(&mut data).inspect_err(|e| eprintln!("udp-timestamp server: {e}"));
+        let Ok((_, addr)) = got else { continue };
+        match udp_ser_sock.send_to(ctime(now()).as_bytes(), addr) {
+            Ok(_) => log(&format!("...received from and returned to: {}", python_addr(addr))),
+            Err(e) => eprintln!("udp-timestamp server: reply to {addr} failed: {e}"),
         }
-        log(&format!("...received from and returned to: {addr}"));
+    }
+}
+
+/// An address as Python prints it: `('127.0.0.1', 40278)`; for IPv6 its
+/// 4-tuple with flow info and scope id, `('::1', 40278, 0, 0)`.
+fn python_addr(addr: SocketAddr) -> String {
+    match addr {
+        SocketAddr::V4(a) => format!("('{}', {})", a.ip(), a.port()),
+        SocketAddr::V6(a) => format!("('{}', {}, {}, {})", a.ip(), a.port(), a.flowinfo(), a.scope_id()),
     }
 }
 
 /// Seconds since the Unix epoch, like time.time().
 fn now() -> i64 {
-    match SystemTime::now().duration_since(UNIX_EPOCH) {
-        Ok(d) => d.as_secs() as i64,
-        Err(before) => -(before.duration().as_secs() as i64),
-    }
+    let since = SystemTime::now().duration_since(UNIX_EPOCH);
+    since.map_or_else(|before| -(before.duration().as_secs() as i64), |d| d.as_secs() as i64)
 }
 
 /// Python's time.ctime(): `Sat Nov  1 09:05:03 2026`, the day padded to two
@@ -57,40 +58,19 @@ fn ctime(secs: i64) -> String {
     // start on 1 March so the leap day is the last day of a year, then count
     // 400-year eras of 146097 days.
     let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097); // day of era, 0..146096
+    let (era, doe) = (z.div_euclid(146_097), z.rem_euclid(146_097)); // doe: day of era, 0..146096
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // year of era, 0..399
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // day of the March-based year
     let mp = (5 * doy + 2) / 153; // month, March = 0
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 2 } else { mp - 10 }; // January = 0
+    let (day, month) = (doy - (153 * mp + 2) / 5 + 1, if mp < 10 { mp + 2 } else { mp - 10 }); // January = 0
     let year = era * 400 + yoe + i64::from(month < 2);
-    format!(
-        "{} {} {day:>2} {:02}:{:02}:{:02} {year}",
-        WEEKDAYS[days.rem_euclid(7) as usize],
-        MONTHS[month as usize],
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
+    let (weekday, month) = (WEEKDAYS[days.rem_euclid(7) as usize], MONTHS[month as usize]);
+    format!("{weekday} {month} {day:>2} {:02}:{:02}:{:02} {year}", secs / 3600, secs / 60 % 60, secs % 60)
 }
 
 /// Prints one line on stdout; a closed stdout must not stop the server.
 fn log(line: &str) {
     let _ = writeln!(io::stdout(), "{line}");
-}
-
-fn bind_error(addr: &str, e: io::Error) -> io::Error {
-    let hint = match e.kind() {
-        io::ErrorKind::AddrInUse => {
-            "; address in use: is another server running? pass another ADDR, \
-             e.g. `cargo run -p udp-timestamp -- server 127.0.0.1:0`"
-        }
-        io::ErrorKind::PermissionDenied => "; ports below 1024 need root: pick one above",
-        io::ErrorKind::AddrNotAvailable => "; that IP is not on this machine: try 127.0.0.1",
-        _ => "",
-    };
-    io::Error::new(e.kind(), format!("cannot bind {addr}: {e}{hint}"))
 }
 
 #[cfg(test)]
