@@ -77,7 +77,7 @@ fn main() -> ExitCode {
     let (addr, path, out) = args();
     let saved = save(Path::new(&out), |file| fetch(&addr, &path, file));
     let said = saved.as_ref().map_or_else(|e| e.to_string(), |n| format!("saved {n} bytes to {out}"));
-    eprintln!("http-fetch: {said}");
+    let _ = writeln!(io::stderr(), "http-fetch: {said}");
     if saved.is_ok() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }
 
@@ -121,7 +121,7 @@ fn args() -> (String, String, String) {
             let _ = writeln!(io::stdout(), "{USAGE}");
             process::exit(0);
         }
-        eprintln!("http-fetch: {why}\n\n{USAGE}");
+        let _ = writeln!(io::stderr(), "http-fetch: {why}\n\n{USAGE}");
         process::exit(2)
     };
     let mut args = Vec::new();

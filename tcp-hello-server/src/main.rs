@@ -21,6 +21,8 @@ use std::io::{self, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::{env, ffi::OsString, process, thread, time::Duration};
 
+/// How long a client may say nothing (or read nothing) before it is let go.
+const IDLE: Duration = Duration::from_secs(30);
 const USAGE: &str = "usage: tcp-hello-server [ADDR]
 
 Greets every client with `Welcome!` and answers each message with
@@ -50,7 +52,7 @@ fn run(addr: &str) -> io::Result<()> {
                 // Out of file descriptors, or a client that gave up while
                 // waiting in the backlog: this client is lost, the server
                 // is not. The pause keeps a persistent error from spinning.
-                eprintln!("tcp-hello-server: accept failed: {e}");
+                let _ = writeln!(io::stderr(), "tcp-hello-server: accept failed: {e}");
                 thread::sleep(Duration::from_millis(100));
                 continue;
             }
@@ -59,7 +61,7 @@ fn run(addr: &str) -> io::Result<()> {
         let spawned = thread::Builder::new().spawn(move || tcplink(sock, addr));
         if let Err(e) = spawned {
             // The OS refused a thread; dropping `sock` closes this connection.
-            eprintln!("tcp-hello-server: no thread for {addr}: {e}");
+            let _ = writeln!(io::stderr(), "tcp-hello-server: no thread for {addr}: {e}");
         }
     }
 }
@@ -67,14 +69,21 @@ fn run(addr: &str) -> io::Result<()> {
 fn tcplink(mut sock: TcpStream, addr: SocketAddr) {
     log(&format!("Accept new connection from {addr}..."));
     if let Err(e) = talk(&mut sock) {
-        // A reset or a vanished client ends only this connection.
-        eprintln!("tcp-hello-server: connection from {addr}: {e}");
+        // A reset, a vanished client or an idle one ends only this connection.
+        let idle = matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut); // Unix | Windows
+        let why = if idle { format!("idle for {} s, closing it", IDLE.as_secs()) } else { e.to_string() };
+        let _ = writeln!(io::stderr(), "tcp-hello-server: connection from {addr}: {why}");
     }
     drop(sock); // sock.close()
     log(&format!("Connection from {addr} closed."));
 }
 
 fn talk(sock: &mut TcpStream) -> io::Result<()> {
+    // Not in the article: a client that says nothing, or reads none of its
+    // answers, for IDLE gives its thread and socket back; without this,
+    // enough idle clients would use up the server's file descriptors.
+    sock.set_read_timeout(Some(IDLE))?;
+    sock.set_write_timeout(Some(IDLE))?;
     sock.write_all(b"Welcome!")?;
     let mut buf = [0; 1024];
     loop {

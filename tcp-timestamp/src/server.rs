@@ -18,17 +18,21 @@ pub fn run(addr: &str) -> io::Result<()> {
 
     loop {
         log("waiting for connection...");
-        // A failed accept loses that client only (it may have reset first);
-        // the pause keeps an error that persists (no descriptors left) from spinning.
-        let accepted = tcp_ser_sock.accept().inspect_err(|e| eprintln!("tcp-timestamp server: accept: {e}"));
-        let Ok((mut tcp_cli_sock, addr)) = accepted else {
-            std::thread::sleep(Duration::from_millis(100));
-            continue;
+        let (mut tcp_cli_sock, addr) = match tcp_ser_sock.accept() {
+            Ok(pair) => pair,
+            // A failed accept loses that client only (it may have reset first); the
+            // pause keeps an error that persists (no descriptors left) from spinning.
+            Err(e) => {
+                let _ = writeln!(io::stderr(), "tcp-timestamp server: accept: {e}");
+                std::thread::sleep(Duration::from_millis(100));
+                continue;
+            }
         };
         log(&format!("...connected from: {}", python_addr(addr)));
         if let Err(e) = serve(&mut tcp_cli_sock) {
             // A reset or a timeout ends this client only; the next one is served.
-            eprintln!("tcp-timestamp server: {}", crate::context("connection from", addr, e));
+            let why = crate::context("connection from", addr, e);
+            let _ = writeln!(io::stderr(), "tcp-timestamp server: {why}"); // a closed stderr must not stop it
         }
         // tcpCliSock.close(): the stream is closed here, where it goes out of scope.
     }

@@ -116,6 +116,22 @@ fn hello_server_serves_others_while_a_client_says_nothing() {
     assert_eq!(server.stderr(), "");
 }
 
+/// A client that says nothing is let go after 30 s, so that idle clients
+/// cannot use up the server's threads and file descriptors.
+#[test]
+fn hello_server_lets_a_client_idle_for_30_s_go() {
+    let (server, addr) = hello_server();
+    let mut idle = welcomed(addr);
+    let client = idle.local_addr().unwrap();
+    let started = std::time::Instant::now();
+    idle.set_read_timeout(Some(std::time::Duration::from_secs(45))).unwrap(); // past the server's 30 s
+    expect_closed(&mut idle);
+    assert!(started.elapsed() >= std::time::Duration::from_secs(29), "closed after {:?}", started.elapsed());
+    server.wait_stderr(&format!("tcp-hello-server: connection from {client}: idle for 30 s, closing it\n"));
+    server.wait_stdout(&format!("Connection from {client} closed."), 1);
+    assert_still_serving(addr);
+}
+
 #[test]
 fn hello_server_answers_64_kib_at_once_in_reads_of_at_most_1024_bytes() {
     let (_server, addr) = hello_server();
