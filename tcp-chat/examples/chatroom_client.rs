@@ -15,35 +15,41 @@
 //! late); `未收到数据` is printed when the server has closed (the article
 //! tests `recv()` for None, which it never returns), and the chat ends.
 //! Also: an empty line is asked again (sending nothing, both sides would
-//! wait for ever), and end of input quits.
+//! wait for ever), and so is a line over 1024 bytes (the server's recv(1024)
+//! would take it in pieces, out of turn); a welcome that does not come
+//! within 10 s (a silent server, or one busy with another client) ends the
+//! client with a line on stderr, exit 1; end of input quits.
 
 use std::io::{self, BufRead, ErrorKind::*, Read, Write};
 use std::net::TcpStream;
-use std::{env, process::ExitCode};
+use std::{env, process::ExitCode, time::Duration};
 
 fn run(addr: &str) -> io::Result<()> {
     // s = socket(AF_INET, SOCK_STREAM); s.connect(('127.0.0.1', 9000)): one call.
     let mut s = TcpStream::connect(addr).map_err(|e| context("cannot connect to", addr, e))?;
     say("连接成功!");
     // The server greets at once. The article reads the welcome as if it were
-    // the first answer, which puts every answer one turn late: read it here.
-    recv_scok(&mut s).and_then(|()| chat(&mut s)).or_else(|e| gone(e, addr))
+    // the first answer, which puts every answer one turn late: read it here,
+    // waiting 10 s at most (it is due; a server busy with another client
+    // never sends it). Answers come from a person: they may take any time.
+    let welcome = s.set_read_timeout(Some(Duration::from_secs(10))).and_then(|()| recv_scok(&mut s));
+    welcome.and_then(|()| s.set_read_timeout(None)).and_then(|()| chat(&mut s)).or_else(|e| gone(e, addr))
     // s.close(): the socket is closed when it is dropped.
 }
 
 fn chat(s: &mut TcpStream) -> io::Result<()> {
     loop {
         // print("请输入:"); make_sock(): send_data = input(); s.send(send_data); print("已发送!")
-        let Some(send_data) = input("请输入:", false) else { return Ok(()) };
+        let Some(send_data) = input("请输入:", true) else { return Ok(()) };
         s.write_all(&send_data)?;
         say("已发送!");
         // 接收消息: recv_scok()
         recv_scok(s)?;
         // print("请选择:任意.继续聊天  0.退出"); a = input(); flag = a: `0` quits
-        // (the article compares the string a with the number 0, so it never did).
-        match input("请选择:任意.继续聊天  0.退出", true) {
-            Some(a) if a != b"0" => {}
-            _ => return Ok(()),
+        // (the article compares the string a with the number 0, so it never did);
+        // so does end of input.
+        if input("请选择:任意.继续聊天  0.退出", false).is_none_or(|a| a == b"0") {
+            return Ok(());
         }
     }
 }
@@ -63,10 +69,11 @@ fn recv_scok(s: &mut TcpStream) -> io::Result<()> {
     Ok(())
 }
 
-/// print(prompt); input(): a line without its newline (asked again while
-/// empty, unless `empty_ok`); None at end of input (or a keyboard that
-/// cannot be read), which quits.
-fn input(prompt: &str, empty_ok: bool) -> Option<Vec<u8>> {
+/// print(prompt); input(): a line without its newline; None at end of input
+/// (or a keyboard that cannot be read), which quits. A `message` is asked
+/// again while empty or longer than the server's recv(1024) (it would
+/// arrive in pieces and put the turns out of step).
+fn input(prompt: &str, message: bool) -> Option<Vec<u8>> {
     loop {
         say(prompt);
         let mut line = Vec::new();
@@ -75,8 +82,12 @@ fn input(prompt: &str, empty_ok: bool) -> Option<Vec<u8>> {
             return None;
         }
         let data = line.strip_suffix(b"\n").map_or(&line[..], |l| l.strip_suffix(b"\r").unwrap_or(l));
-        if empty_ok || !data.is_empty() {
-            return Some(data.to_vec());
+        match data.len() {
+            n if n > 1024 && message => {
+                eprintln!("chatroom_client: {n} bytes is too long, the peer reads at most 1024: type less")
+            }
+            0 if message => {}
+            _ => return Some(data.to_vec()),
         }
     }
 }
@@ -141,10 +152,11 @@ fn bad_addr(addr: &str) -> Option<String> {
 
 /// An error with what was being done, where, and a hint chosen by its kind.
 fn context(action: &str, addr: &str, e: io::Error) -> io::Error {
-    let hint = if e.kind() == ConnectionRefused {
-        "; is the server running? start chatroom_server first"
-    } else {
-        ""
+    let hint = match e.kind() {
+        ConnectionRefused => "; is the server running? start chatroom_server first",
+        // A read timeout (WouldBlock on Unix, TimedOut on Windows): only the welcome has one.
+        WouldBlock | TimedOut => "; no welcome in 10 s: not chatroom_server, or busy with another client?",
+        _ => "",
     };
     io::Error::new(e.kind(), format!("{action} {addr}: {e}{hint}"))
 }

@@ -15,11 +15,12 @@
 //! 0.0.0.0, every interface: pass `0.0.0.0:9000` for that); a client that
 //! leaves before saying anything does not take the only seat; an empty
 //! line is asked again (sending nothing, both sides would wait for ever),
-//! and end of input closes the connection.
+//! and so is a line over 1024 bytes (the client's recv(1024) would take it
+//! in pieces, out of turn); end of input closes the connection.
 
 use std::io::{self, BufRead, ErrorKind::*, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::{env, process::ExitCode};
+use std::{env, process::ExitCode, thread, time::Duration};
 
 fn run(addr: &str) -> io::Result<()> {
     // s = socket(AF_INET, SOCK_STREAM); s.bind(...); s.listen(1): TcpListener::bind is all three.
@@ -39,8 +40,12 @@ fn run(addr: &str) -> io::Result<()> {
                 }
                 eprintln!("chatroom_server: client {addr} left without a word, waiting for the next one");
             }
-            // A failed accept loses that client, not the server.
-            Err(e) => eprintln!("chatroom_server: accept failed: {e}"),
+            // A failed accept loses that client, not the server; the pause keeps an
+            // error that persists (no file descriptors left) from spinning.
+            Err(e) => {
+                eprintln!("chatroom_server: accept failed: {e}");
+                thread::sleep(Duration::from_millis(100));
+            }
         }
     };
     drop(s); // one client, as in the article: nobody else is accepted
@@ -53,10 +58,7 @@ fn chat(fd: &mut TcpStream) -> io::Result<()> {
         // 接收消息: recv_meg(): data1 = fd.recv(1024); print("收到客户端消息:", data1).
         // Nothing received means the client has gone (the article goes on
         // printing b'' and prompting for ever): the chat is over.
-        let n = fd.read(&mut data1)?;
-        if n == 0 {
-            return Err(UnexpectedEof.into());
-        }
+        let n = fd.read(&mut data1).and_then(|n| if n > 0 { Ok(n) } else { Err(UnexpectedEof.into()) })?;
         say(&format!("收到客户端消息: {}", repr(&data1[..n])));
         // 发送消息: send_msg(): print("请输入:"); data0 = input(); fd.send(data0)
         let Some(data0) = input() else { return Ok(()) };
@@ -66,8 +68,9 @@ fn chat(fd: &mut TcpStream) -> io::Result<()> {
 }
 
 /// print("请输入:"); input(): a line without its newline, asked again while
-/// empty; None at end of input (or a keyboard that cannot be read), which
-/// ends the chat.
+/// empty or longer than the client's recv(1024) (it would arrive in pieces
+/// and put the turns out of step); None at end of input (or a keyboard
+/// that cannot be read), which ends the chat.
 fn input() -> Option<Vec<u8>> {
     loop {
         say("请输入:");
@@ -77,8 +80,10 @@ fn input() -> Option<Vec<u8>> {
             return None;
         }
         let data0 = line.strip_suffix(b"\n").map_or(&line[..], |l| l.strip_suffix(b"\r").unwrap_or(l));
-        if !data0.is_empty() {
-            return Some(data0.to_vec());
+        match data0.len() {
+            0 => {}
+            1..=1024 => return Some(data0.to_vec()),
+            n => eprintln!("chatroom_server: {n} bytes is too long, the peer reads at most 1024: type less"),
         }
     }
 }

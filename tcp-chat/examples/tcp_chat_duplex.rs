@@ -34,6 +34,13 @@ fn run(role: &'static str, addr: &str) -> io::Result<()> {
     let (socket, peer, from) = if role == "server" {
         let listener = TcpListener::bind(addr).map_err(|e| context("cannot listen on", addr, e))?;
         say(&format!("Listening on {}", listener.local_addr()?));
+        // One accept: a client that connects and leaves before anything is
+        // said (a port scan) ends this server, where tcp-chat waits for the
+        // next one. Not fixed here: the server's user may speak first, so
+        // waiting for the client's first word (tcp-chat's peek) would hold
+        // back the keyboard, and accepting again would mean handing the
+        // keyboard thread a new socket while it may be mid-line; either
+        // costs this example more than a port scan does.
         let (socket, client_addr) = listener.accept().map_err(|e| context("cannot accept on", addr, e))?;
         say(&format!("客户端已连接: {}", tuple(client_addr)));
         (socket, format!("client {client_addr}"), "客户端")

@@ -15,12 +15,11 @@ pub fn run(addr: &str) -> io::Result<()> {
 
 fn chat(tcp_client: &mut TcpStream) -> io::Result<()> {
     loop {
-        // 客户端首先发送消息; 发送的消息为"88"时, 客户端程序终止
-        if console::send(tcp_client, "client")? == GOODBYE {
-            return Ok(());
-        }
-        // 接收消息; the server's 88 ends the client too.
-        if console::receive(tcp_client, "服务端")? == GOODBYE {
+        // 客户端首先发送消息 (发送的消息为"88"时, 客户端程序终止), 然后接收消息
+        // (the server's 88 ends the client too): `||` stops at the first 88.
+        if console::send(tcp_client, "client")? == GOODBYE
+            || console::receive(tcp_client, "服务端")? == GOODBYE
+        {
             return Ok(());
         }
     }

@@ -2,8 +2,8 @@
 //! rules for what may be sent, how received text is shown, and how a chat
 //! ends when the peer goes away.
 
-use std::io::{self, BufRead, ErrorKind::*, Read, Write};
-use std::net::TcpStream;
+use std::io::{self, BufRead, ErrorKind::*, IsTerminal, Read, Write};
+use std::{net::TcpStream, sync::atomic::AtomicBool, sync::atomic::Ordering::SeqCst};
 
 /// The word that ends the chat, from either side.
 pub const GOODBYE: &[u8] = b"88";
@@ -18,19 +18,15 @@ pub fn send(socket: &mut TcpStream, role: &str) -> io::Result<Vec<u8>> {
         out("请输入:")?;
         let mut line = Vec::new();
         if io::stdin().lock().read_until(b'\n', &mut line).map_err(console)? == 0 {
-            out("\n")?; // the prompt's line ends before anything else is said
-            eprintln!("tcp-chat {role}: end of input, saying 88");
+            out("\n")?; // no typed line ended the prompt's line: end it
+            warn(role, "end of input, saying 88");
             line = GOODBYE.to_vec();
         }
         let send_msg = trim_newline(&line);
         match send_msg.len() {
             0 => {}
-            n if n > 1024 => {
-                eprintln!(
-                    "tcp-chat {role}: {n} bytes is too long, the peer reads at most 1024: type it again shorter"
-                )
-            }
-            _ => return socket.write_all(send_msg).map(|()| send_msg.to_vec()),
+            1..=1024 => return socket.write_all(send_msg).map(|()| send_msg.to_vec()),
+            n => warn(role, &format!("{n} bytes is too long, the peer reads at most 1024: type less")),
         }
     }
 }
@@ -41,11 +37,10 @@ pub fn send(socket: &mut TcpStream, role: &str) -> io::Result<Vec<u8>> {
 /// `nc` that sends one shows the same as the Python peer that does not.
 pub fn receive(socket: &mut TcpStream, from: &str) -> io::Result<Vec<u8>> {
     let mut recv_data = [0; 1024];
-    let n = socket.read(&mut recv_data)?;
-    if n == 0 {
-        return Err(UnexpectedEof.into());
-    }
-    let recv_msg = trim_newline(&recv_data[..n]);
+    let recv_msg = match socket.read(&mut recv_data)? {
+        0 => return Err(UnexpectedEof.into()),
+        n => trim_newline(&recv_data[..n]),
+    };
     out(&format!("收到{from}消息: {}\n", show(recv_msg)))?;
     Ok(recv_msg.to_vec())
 }
@@ -65,8 +60,21 @@ fn trim_newline(data: &[u8]) -> &[u8] {
 
 /// `print()`: to stdout, flushed, since a prompt has no newline.
 pub fn out(text: &str) -> io::Result<()> {
+    PROMPTED.store(text.ends_with(|c| c != '\n') && !io::stdin().is_terminal(), SeqCst);
     let mut stdout = io::stdout().lock();
     stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()).map_err(console)
+}
+
+/// Set while stdout's line is open after a prompt that no typed line will
+/// end: stdin is not a terminal echoing the user's Enter (a pipe, a file).
+static PROMPTED: AtomicBool = AtomicBool::new(false);
+
+/// `tcp-chat ROLE: WHAT` on stderr, on a line of its own: a prompt's open
+/// line is ended on stdout first (else `请输入:` and `... closed the
+/// connection ...` would share a line on the screen).
+pub fn warn(role: &str, what: &str) {
+    let _ = out(if PROMPTED.load(SeqCst) { "\n" } else { "" }); // a closed stdout: still say it
+    eprintln!("tcp-chat {role}: {what}");
 }
 
 /// A failed read of the keyboard or write to the screen (a closed pipe):
@@ -81,7 +89,7 @@ fn console(e: io::Error) -> io::Error {
 pub fn gone(e: io::Error, role: &str, peer: &str) -> io::Result<()> {
     match e.kind() {
         UnexpectedEof | ConnectionReset | ConnectionAborted | BrokenPipe => {
-            eprintln!("tcp-chat {role}: {peer} closed the connection, the chat is over");
+            warn(role, &format!("{peer} closed the connection, the chat is over"));
             Ok(())
         }
         Other => Err(e),

@@ -39,7 +39,7 @@ fn main() -> ExitCode {
         }
     };
     let result = if role == "server" { server::run(&addr) } else { client::run(&addr) };
-    ExitCode::from(u8::from(result.inspect_err(|e| eprintln!("tcp-chat {role}: {e}")).is_err()))
+    ExitCode::from(u8::from(result.inspect_err(|e| console::warn(&role, &e.to_string())).is_err()))
 }
 
 /// The role and ADDR from the command line (None: help was asked for), or

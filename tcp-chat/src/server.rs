@@ -1,10 +1,10 @@
 //! TCP server of article 000 (`p2p_tcp_server.py`): accepts one client, then
 //! takes turns with it, receiving first. `88` from either side ends the chat.
 
-use std::io;
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::{io, thread, time::Duration};
 
-use crate::console::{self, GOODBYE, context, out};
+use crate::console::{self, GOODBYE, context, out, warn};
 
 pub fn run(addr: &str) -> io::Result<()> {
     // 创建socket对象, 绑定服务端的IP地址和端口号, 监听: TcpListener::bind
@@ -20,11 +20,14 @@ pub fn run(addr: &str) -> io::Result<()> {
                 if matches!(socket.peek(&mut [0]), Ok(1..)) {
                     break (socket, peer);
                 }
-                eprintln!("tcp-chat server: client {peer} left without a word, waiting for the next one");
+                warn("server", &format!("client {peer} left without a word, waiting for the next one"));
             }
             // A failed accept loses that client, not the server.
-            Err(e) => eprintln!("tcp-chat server: accept failed: {e}"),
+            Err(e) => warn("server", &format!("accept failed: {e}")),
         }
+        // A pause before the next accept: an error that persists (no file
+        // descriptors left) or a stream of clients leaving at once must not spin.
+        thread::sleep(Duration::from_millis(100));
     };
     // One client only, as in the article: stop listening (Python closes
     // tcp_server at the end; nobody else would be accepted anyway).
@@ -35,12 +38,11 @@ pub fn run(addr: &str) -> io::Result<()> {
 
 fn chat(client_socket: &mut TcpStream) -> io::Result<()> {
     loop {
-        // 服务端首先接收客户端的消息; 接收到"88"时, 服务端程序终止
-        if console::receive(client_socket, "客户端")? == GOODBYE {
-            return Ok(());
-        }
-        // 发送消息; sending 88 ends the server too.
-        if console::send(client_socket, "server")? == GOODBYE {
+        // 服务端首先接收客户端的消息 (接收到"88"时, 服务端程序终止), 然后发送消息
+        // (sending 88 ends the server too): `||` stops at the first 88.
+        if console::receive(client_socket, "客户端")? == GOODBYE
+            || console::send(client_socket, "server")? == GOODBYE
+        {
             return Ok(());
         }
     }

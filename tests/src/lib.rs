@@ -506,3 +506,23 @@ impl Proc {
         Exit { status, stdout: self.stdout(), stderr: self.stderr() }
     }
 }
+
+/// Checks that a server whose `accept` keeps failing pauses between tries
+/// instead of spinning: `path args` runs under `ulimit -n 4` (stdin,
+/// stdout, stderr and the listener leave no descriptor for a client), a
+/// client connects and stays in the backlog, so every accept fails at once
+/// with "Too many open files". Five failures must take 400 ms or more.
+#[cfg(unix)]
+pub fn assert_failed_accepts_pause(path: &Path, args: &[&str]) {
+    let script = ["-c", r#"ulimit -n 4 && exec "$0" "$@""#];
+    let args: Vec<&str> = script.into_iter().chain(path.to_str()).chain(args.iter().copied()).collect();
+    let (server, addr) = Proc::server(Path::new("/bin/sh"), &args);
+    let start = Instant::now();
+    let _waiting = connect(addr);
+    let failures = || server.stderr().matches("accept failed: Too many open files").count();
+    if !eventually(|| failures() >= 5) {
+        server.fail("no five failed accepts");
+    }
+    let took = start.elapsed();
+    assert!(took >= Duration::from_millis(400), "five failed accepts in {took:?}: no pause between them");
+}

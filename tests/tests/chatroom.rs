@@ -5,6 +5,7 @@
 use std::ffi::{OsStr, OsString};
 use std::io::Write;
 use std::net::SocketAddr;
+use std::{thread, time::Duration};
 use tests::*;
 
 const WELCOME: &[u8] = b"welcome to connect !";
@@ -240,4 +241,100 @@ fn chatroom_client_without_a_server_and_server_on_a_busy_address_say_so() {
         "chatroom_server: cannot listen on",
         &[&busy.to_string(), "address in use"],
     );
+}
+
+#[test]
+fn chatroom_pair_refuses_a_line_over_1024_bytes_and_asks_again() {
+    // Sent whole, 10 MiB would block both programs in write_all for good,
+    // and 1025 bytes would reach the peer's recv(1024) in two turns.
+    let (mut server, addr) = server();
+    let mut client = client(addr);
+    client.type_in(&format!("{}\nhello\n0\n", "x".repeat(10 << 20)));
+    client.close_stdin();
+    server.wait_stdout("请输入:", 1);
+    server.type_in(&format!("{}\nhi\n", "y".repeat(1025)));
+    server.close_stdin();
+    let (server, client) = (server.wait_exit(), client.wait_exit());
+    assert_eq!((server.code(), client.code()), (0, 0), "{server:?}\n{client:?}");
+    let port = client_port(&server.stdout);
+    assert_eq!(
+        server.stdout,
+        format!(
+            "Listening on {addr}\nis listening...\n('127.0.0.1', {port}) is connected\n\
+             收到客户端消息: b'hello'\n请输入:\n请输入:\n已发送\n"
+        )
+    );
+    assert_eq!(
+        server.stderr,
+        format!(
+            "chatroom_server: 1025 bytes is too long, the peer reads at most 1024: type less\n\
+             chatroom_server: client 127.0.0.1:{port} closed the connection, the chat is over\n"
+        )
+    );
+    assert_eq!(
+        client.stdout,
+        format!(
+            "连接成功!\n收到服务端内容:\nb'welcome to connect !'\n\
+             请输入:\n请输入:\n已发送!\n收到服务端内容:\nb'hi'\n{CHOOSE}\n"
+        )
+    );
+    assert_eq!(
+        client.stderr,
+        "chatroom_client: 10485760 bytes is too long, the peer reads at most 1024: type less\n"
+    );
+}
+
+/// The client's port in a chatroom_server transcript (`('127.0.0.1', PORT) is connected`).
+fn client_port(stdout: &str) -> &str {
+    let port = stdout.lines().nth(2).and_then(|l| l.strip_prefix("('127.0.0.1', "));
+    port.and_then(|l| l.strip_suffix(") is connected")).unwrap_or_else(|| panic!("{stdout:?}"))
+}
+
+#[test]
+fn chatroom_client_gives_up_on_a_welcome_that_does_not_come_within_10_s() {
+    // A server that accepts and never greets, and a chatroom_server held by
+    // a silent connection (the next client waits in its backlog, unwelcomed).
+    let (silent, silent_addr) = listen();
+    let (_held, held_addr) = server();
+    let holder = connect(held_addr);
+    let clients = [client(silent_addr), client(held_addr)];
+    let _greeted_nobody = accept(&silent);
+    for (proc, addr) in clients.into_iter().zip([silent_addr, held_addr]) {
+        let exit = proc.wait_exit_after(Duration::from_secs(10));
+        assert_eq!(exit.stdout, "连接成功!\n");
+        assert_one_line_error(
+            &exit,
+            1,
+            &format!("chatroom_client: the chat with {addr}: "),
+            &["no welcome in 10 s: not chatroom_server, or busy with another client?"],
+        );
+    }
+    drop(holder);
+}
+
+#[test]
+fn chatroom_client_waits_as_long_as_the_person_at_the_server_takes_to_answer() {
+    // Only the welcome is due at once; an answer is typed by a person.
+    let (listener, addr) = listen();
+    let mut client = client(addr);
+    let mut peer = accept(&listener);
+    peer.write_all(WELCOME).unwrap();
+    client.type_in("hello\n0\n");
+    expect_bytes(&mut peer, b"hello");
+    thread::sleep(Duration::from_secs(11)); // longer than the welcome may take: the thing under test
+    peer.write_all(b"at last").unwrap();
+    let exit = client.wait_exit();
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    assert_eq!(
+        exit.stdout,
+        format!(
+            "连接成功!\n收到服务端内容:\nb'welcome to connect !'\n请输入:\n已发送!\n收到服务端内容:\nb'at last'\n{CHOOSE}\n"
+        )
+    );
+    assert_eq!(exit.stderr, "");
+}
+
+#[test]
+fn chatroom_server_pauses_after_a_failed_accept() {
+    assert_failed_accepts_pause(&example("chatroom_server"), &["127.0.0.1:0"]);
 }

@@ -109,10 +109,11 @@ fn tcp_chat_client_speaks_the_articles_bytes_to_a_raw_server() {
     let exit = client.wait_exit();
     assert_eq!(exit.code(), 0, "{exit:?}");
     // A trailing newline from the peer (nc sends one) is not shown twice.
-    assert_eq!(exit.stdout, "请输入:请输入:请输入:收到服务端消息: \u{fffd}\u{fffd}ok\n请输入:");
+    // The refusal on stderr ends the prompt's line first.
+    assert_eq!(exit.stdout, "请输入:请输入:\n请输入:收到服务端消息: \u{fffd}\u{fffd}ok\n请输入:");
     assert_eq!(
         exit.stderr,
-        "tcp-chat client: 1025 bytes is too long, the peer reads at most 1024: type it again shorter\n"
+        "tcp-chat client: 1025 bytes is too long, the peer reads at most 1024: type less\n"
     );
 }
 
@@ -139,7 +140,7 @@ fn tcp_chat_client_ends_cleanly_when_the_server_is_killed() {
     drop(server); // killed while the client waits for its answer
     let exit = client.wait_exit();
     assert_eq!(exit.code(), 0, "{exit:?}");
-    assert_eq!(exit.stdout, "请输入:");
+    assert_eq!(exit.stdout, "请输入:\n"); // the line on stderr does not share the prompt's line
     assert_eq!(
         exit.stderr,
         format!("tcp-chat client: server {addr} closed the connection, the chat is over\n")
@@ -181,9 +182,10 @@ fn tcp_chat_server_shows_escape_sequences_escaped() {
     server.type_in("anyone there?\n");
     let exit = server.wait_exit();
     assert_eq!(exit.code(), 0, "{exit:?}");
+    // The prompt's line is ended before `... closed the connection ...` on stderr.
     assert_eq!(
         after_connect(&exit.stdout),
-        format!("收到客户端消息: {ESCAPES_SHOWN}\\u{{7f}}\\u{{9b}}\tend\n{PROMPT}")
+        format!("收到客户端消息: {ESCAPES_SHOWN}\\u{{7f}}\\u{{9b}}\tend\n{PROMPT}\n")
     );
 }
 
@@ -235,6 +237,49 @@ fn tcp_chat_server_waits_for_the_next_client_when_one_leaves_without_a_word() {
             "tcp-chat server: client 127.0.0.1:{scan_port} left without a word, waiting for the next one\n"
         )
     );
+}
+
+#[test]
+fn tcp_chat_lines_on_stderr_after_an_unanswered_prompt_start_a_line_of_their_own() {
+    // What a person sees on one screen: stderr and stdout together (2>&1).
+    let tcp_chat = program("tcp-chat");
+    let sh = |script: &str, args: &[&str]| {
+        let args = [&["-c", script, tcp_chat.to_str().unwrap()], args].concat();
+        Proc::start(Path::new("/bin/sh"), &args)
+    };
+    // A keyboard that cannot be read: stdin is a directory.
+    let server = sh(r#"exec "$0" server 127.0.0.1:0 < / 2>&1"#, &[]);
+    let addr = server.wait_line(0).rsplit(' ').next().and_then(|a| a.parse().ok()).unwrap();
+    let mut peer = connect(addr);
+    peer.write_all(b"hello").unwrap();
+    let exit = server.wait_exit();
+    assert_eq!(exit.code(), 1, "{exit:?}");
+    assert_eq!(
+        after_connect(&exit.stdout),
+        "收到客户端消息: hello\n请输入:\n\
+         tcp-chat server: cannot use the console (stdin/stdout): Is a directory (os error 21)\n"
+    );
+    // A line too long for the peer's recv(1024); then the server goes away.
+    let (listener, addr) = listen();
+    let mut client = sh(r#"exec "$0" client "$1" 2>&1"#, &[&addr.to_string()]);
+    client.type_in(&format!("{}\nhello\n", "x".repeat(1025)));
+    let mut peer = accept(&listener);
+    expect_bytes(&mut peer, b"hello");
+    drop(peer);
+    let exit = client.wait_exit();
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    assert_eq!(
+        exit.stdout,
+        format!(
+            "请输入:\ntcp-chat client: 1025 bytes is too long, the peer reads at most 1024: type less\n\
+             请输入:\ntcp-chat client: server {addr} closed the connection, the chat is over\n"
+        )
+    );
+}
+
+#[test]
+fn tcp_chat_server_pauses_after_a_failed_accept() {
+    assert_failed_accepts_pause(&program("tcp-chat"), &["server", "127.0.0.1:0"]);
 }
 
 /// Runs `path` with `args` and checks a usage error: exit 2, nothing on
