@@ -40,33 +40,28 @@ fn main() {
     // s.close(): the stream closes as it goes out of scope.
 }
 
-/// ADDR and the names, defaults filled in; `--help` and usage errors end the program here.
+/// ADDR and the names (the arguments after ADDR), defaults filled in. Anything else ends the program here:
+/// `-h`/`--help` anywhere prints the usage (exit 0); a mistake, one line saying what is wrong and then the
+/// usage (exit 2).
 fn args() -> (String, Vec<String>) {
-    let addr = env::args_os().nth(1).map_or("127.0.0.1:9999".into(), |a| a.to_string_lossy().into());
-    let names: Vec<_> = env::args_os().skip(2).map(|a| a.to_string_lossy().into_owned()).collect();
-    // bad_arg sees every argument, so `--help` anywhere wins; otherwise the first mistake is reported.
-    match env::args_os().skip(1).enumerate().filter_map(bad_arg).reduce(|first, _| first) {
-        Some(why) => quit(2, &format!("tcp-hello-client: {why}\n\n{USAGE}")),
-        None if names.is_empty() => (addr, ["Michael", "Tracy", "Sarah"].map(String::from).into()),
-        None => (addr, names),
+    let addr: String = env::args_os().nth(1).map_or("127.0.0.1:9999".into(), |a| a.to_string_lossy().into());
+    let (host, port) = addr.rsplit_once(':').unwrap_or(("", &addr));
+    // The first argument that is not UTF-8 or is an option, and the port as a number: a u64, as `65536_u64..`
+    // below says, so that a long run of digits is out of range rather than "not a number".
+    match (env::args_os().skip(1).find(|a| a.to_str().is_none_or(|a| a.starts_with('-'))), port.parse()) {
+        _ if env::args_os().skip(1).any(|a| a == "-h" || a == "--help") => quit(0, USAGE),
+        (Some(a), _) if a.to_str().is_some() => Err(format!("unknown option `{}`", a.to_string_lossy())),
+        (Some(a), _) => Err(format!("argument `{}` is not valid UTF-8", a.to_string_lossy())),
+        (_, Err(_)) if !addr.contains(':') => Err(format!("bad ADDR `{addr}`: no port: expected HOST:PORT")),
+        (_, Err(_)) => Err(format!("bad ADDR `{addr}`: port `{port}` is not a number")),
+        (_, Ok(65536_u64..)) => Err(format!("bad ADDR `{addr}`: port {port} is out of range (0-65535)")),
+        _ if host.is_empty() => Err(format!("bad ADDR `{addr}`: no host: did you mean 127.0.0.1:{port}?")),
+        _ if env::args_os().skip(2).any(|a| a.is_empty()) => Err("an empty NAME would send nothing".into()),
+        // No NAME given: the article's three.
+        _ if env::args_os().len() < 3 => Ok((addr, ["Michael", "Tracy", "Sarah"].map(String::from).into())),
+        _ => Ok((addr, env::args_os().skip(2).map(|a| a.to_string_lossy().into()).collect())),
     }
-}
-
-/// What is wrong with argument number `i`, if anything; `--help` ends the program here. ADDR is HOST:PORT.
-fn bad_arg((i, arg): (usize, std::ffi::OsString)) -> Option<String> {
-    let a = arg.to_string_lossy();
-    let (host, port) = a.rsplit_once(':').unwrap_or(("", &a));
-    // Err(true): a number, but too big for a port.
-    match port.parse::<u16>().map_err(|e| *e.kind() == std::num::IntErrorKind::PosOverflow) {
-        _ if a == "-h" || a == "--help" => quit(0, USAGE),
-        _ if arg.to_str().is_none() => Some(format!("argument `{a}` is not valid UTF-8")),
-        _ if a.starts_with('-') => Some(format!("unknown option `{a}`")),
-        _ if i > 0 => a.is_empty().then(|| "a NAME cannot be empty: it would send nothing".into()),
-        Err(true) => Some(format!("bad ADDR `{a}`: port {port} is out of range (0-65535)")),
-        Err(_) if a.contains(':') => Some(format!("bad ADDR `{a}`: port `{port}` is not a number")),
-        Err(_) => Some(format!("bad ADDR `{a}`: no port: expected HOST:PORT")),
-        Ok(_) => host.is_empty().then(|| format!("bad ADDR `{a}`: no host: did you mean 127.0.0.1:{port}?")),
-    }
+    .unwrap_or_else(|why| quit(2, &format!("tcp-hello-client: {why}\n\n{USAGE}")))
 }
 
 /// `e` as one line: what failed, where, and a hint chosen by its kind.
