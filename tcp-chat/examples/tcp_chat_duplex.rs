@@ -34,15 +34,25 @@ fn run(role: &'static str, addr: &str) -> io::Result<()> {
     let (socket, peer, from) = if role == "server" {
         let listener = TcpListener::bind(addr).map_err(|e| context("cannot listen on", addr, e))?;
         say(&format!("Listening on {}", listener.local_addr()?));
-        // One accept: a client that connects and leaves before anything is
-        // said (a port scan) ends this server, where tcp-chat waits for the
-        // next one. Not fixed here: the server's user may speak first, so
-        // waiting for the client's first word (tcp-chat's peek) would hold
-        // back the keyboard, and accepting again would mean handing the
-        // keyboard thread a new socket while it may be mid-line; either
-        // costs this example more than a port scan does.
-        let (socket, client_addr) = listener.accept().map_err(|e| context("cannot accept on", addr, e))?;
-        say(&format!("客户端已连接: {}", tuple(client_addr)));
+        // A client that leaves at once, before a word (a port scan, a health
+        // check), does not take the only seat: the server waits for the next.
+        // Only the first half second is watched, so that the server's user
+        // may still speak first to a client that has not said anything yet.
+        let (socket, client_addr) = loop {
+            let (socket, client_addr) =
+                listener.accept().map_err(|e| context("cannot accept on", addr, e))?;
+            say(&format!("客户端已连接: {}", tuple(client_addr)));
+            socket.set_read_timeout(Some(Duration::from_millis(500)))?;
+            let left =
+                socket.peek(&mut [0]).map_or_else(|e| !matches!(e.kind(), WouldBlock | TimedOut), |n| n == 0);
+            socket.set_read_timeout(None)?;
+            if !left {
+                break (socket, client_addr);
+            }
+            eprintln!(
+                "tcp_chat_duplex server: client {client_addr} left without a word, waiting for the next one"
+            );
+        };
         (socket, format!("client {client_addr}"), "客户端")
     } else {
         let socket = TcpStream::connect(addr).map_err(|e| context("cannot connect to", addr, e))?;

@@ -364,6 +364,27 @@ fn tcp_chat_duplex_bursts_from_both_sides_all_arrive_in_order() {
     assert_eq!((server.stderr.as_str(), client.stderr.as_str()), ("", ""));
 }
 
+/// A port scan (connect, close at once) does not take the duplex server's
+/// only seat: it says so and the real client that comes next gets the chat.
+#[test]
+fn tcp_chat_duplex_server_waits_for_the_next_client_when_one_leaves_at_once() {
+    let (mut server, addr) = Proc::server(&example("tcp_chat_duplex"), &["server", "127.0.0.1:0"]);
+    let scan = connect(addr);
+    let scan_addr = scan.local_addr().unwrap();
+    drop(scan);
+    server.wait_stderr(&format!(
+        "tcp_chat_duplex server: client {scan_addr} left without a word, waiting for the next one\n"
+    ));
+    let mut client = Proc::example("tcp_chat_duplex", &["client", &addr.to_string()]);
+    server.wait_stdout("客户端已连接: ", 2);
+    client.type_in("still here\n88\n");
+    server.wait_stdout("收到客户端消息: 88\n", 1);
+    server.close_stdin();
+    let (server, client) = (server.wait_exit(), client.wait_exit());
+    assert_eq!((server.code(), client.code()), (0, 0), "{server:?}\n{client:?}");
+    assert!(server.stdout.ends_with("收到客户端消息: still here\n收到客户端消息: 88\n"), "{server:?}");
+}
+
 #[test]
 fn tcp_chat_duplex_88_from_the_server_ends_both() {
     let (mut server, client) = duplex_pair();
