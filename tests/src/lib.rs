@@ -526,3 +526,14 @@ pub fn assert_failed_accepts_pause(path: &Path, args: &[&str]) {
     let took = start.elapsed();
     assert!(took >= Duration::from_millis(400), "five failed accepts in {took:?}: no pause between them");
 }
+
+/// `socket.recv_from(buf)`, tried again when a signal interrupts it (EINTR),
+/// as `read_exact` does for streams; any other error is returned.
+pub fn recv_from(socket: &UdpSocket, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+    loop {
+        match socket.recv_from(buf) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            other => return other,
+        }
+    }
+}

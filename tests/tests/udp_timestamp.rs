@@ -31,7 +31,7 @@ fn udp_timestamp_server_returns_the_time_alone_to_each_sender() {
     for (socket, text) in [(&one, "hello"), (&two, "世界"), (&one, "again")] {
         socket.send_to(text.as_bytes(), addr).unwrap();
         let mut buf = [0; 1024];
-        let (n, from) = socket.recv_from(&mut buf).unwrap();
+        let (n, from) = recv_from(&socket, &mut buf).unwrap();
         assert_eq!(from, addr);
         let reply = std::str::from_utf8(&buf[..n]).unwrap();
         assert!(is_ctime(reply), "{reply:?} is not the time alone");
@@ -57,7 +57,7 @@ fn udp_timestamp_server_answers_odd_datagrams_too() {
     for datagram in [&b""[..], b"\xff\xfe", &[b'x'; 4000]] {
         socket.send_to(datagram, addr).unwrap();
         let mut buf = [0; 1024];
-        let (n, _) = socket.recv_from(&mut buf).unwrap();
+        let (n, _) = recv_from(&socket, &mut buf).unwrap();
         assert!(is_ctime(std::str::from_utf8(&buf[..n]).unwrap()));
     }
     assert_eq!(server.stderr(), "");
@@ -80,7 +80,7 @@ fn udp_timestamp_client_sends_each_line_as_one_datagram_and_hears_its_server_onl
     let mut client = Proc::program("udp-timestamp", &["client", &server.local_addr().unwrap().to_string()]);
     client.type_in("hello\n");
     let mut buf = [0; 1024];
-    let (n, from) = server.recv_from(&mut buf).unwrap();
+    let (n, from) = recv_from(&server, &mut buf).unwrap();
     assert_eq!(&buf[..n], b"hello");
     // The article's client takes a reply from anyone (`data, ADDR =
     // recvfrom`) and sends its next line there. Ours connects its socket,
@@ -92,7 +92,7 @@ fn udp_timestamp_client_sends_each_line_as_one_datagram_and_hears_its_server_onl
     server.send_to(b"T1 \xff", from).unwrap();
     client.wait_stdout("> ", 2);
     client.type_in("next\n");
-    let (n, next_from) = server.recv_from(&mut buf).unwrap();
+    let (n, next_from) = recv_from(&server, &mut buf).unwrap();
     assert_eq!((&buf[..n], next_from), (&b"next"[..], from));
     server.send_to(b"T2", from).unwrap();
     client.wait_stdout("> ", 3);
@@ -101,7 +101,7 @@ fn udp_timestamp_client_sends_each_line_as_one_datagram_and_hears_its_server_onl
     assert_eq!(exit.code(), 0, "{exit:?}");
     assert_eq!(exit.stdout, "> T1 \u{FFFD}\n> T2\n> \n");
     stranger.set_nonblocking(true).unwrap();
-    let heard = stranger.recv_from(&mut buf).map(|(n, _)| n).map_err(|e| e.kind());
+    let heard = recv_from(&stranger, &mut buf).map(|(n, _)| n).map_err(|e| e.kind());
     assert!(matches!(heard, Err(ErrorKind::WouldBlock | ErrorKind::ConnectionRefused)), "{heard:?}");
 }
 
@@ -111,7 +111,7 @@ fn udp_timestamp_client_shows_escape_sequences_from_the_server_escaped() {
     let mut client = Proc::program("udp-timestamp", &["client", &server.local_addr().unwrap().to_string()]);
     client.type_in("hello\n");
     let mut buf = [0; 1024];
-    let (_, from) = server.recv_from(&mut buf).unwrap();
+    let (_, from) = recv_from(&server, &mut buf).unwrap();
     // A hostile server: terminal escapes, DEL and a C1 control (U+009B, CSI).
     server.send_to(&[ESCAPES, b"\x7f\xc2\x9b\tend"].concat(), from).unwrap();
     client.wait_stdout("> ", 2);
@@ -196,7 +196,7 @@ fn udp_timestamp_server_prints_an_ipv6_sender_as_pythons_4_tuple() {
     let (server, addr) = Proc::server(&program("udp-timestamp"), &["server", "[::1]:0"]);
     socket.send_to(b"v6", addr).unwrap();
     let mut buf = [0; 1024];
-    let (n, _) = socket.recv_from(&mut buf).unwrap();
+    let (n, _) = recv_from(&socket, &mut buf).unwrap();
     assert!(is_ctime(std::str::from_utf8(&buf[..n]).unwrap()));
     let port = socket.local_addr().unwrap().port();
     server.wait_stdout(&format!("...received from and returned to: ('::1', {port}, 0, 0)\n"), 1);
