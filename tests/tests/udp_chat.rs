@@ -28,7 +28,7 @@ fn duplex_client(addr: SocketAddr) -> Proc {
 /// Receives one datagram (bounded by the deadline) and returns it with its sender.
 fn recv(socket: &UdpSocket) -> (Vec<u8>, SocketAddr) {
     let mut buf = [0; 2048];
-    let (n, from) = recv_from(&socket, &mut buf).expect("a datagram within the deadline");
+    let (n, from) = recv_from(socket, &mut buf).expect("a datagram within the deadline");
     (buf[..n].to_vec(), from)
 }
 
@@ -37,7 +37,7 @@ fn recv(socket: &UdpSocket) -> (Vec<u8>, SocketAddr) {
 /// receiver's queue when `send` returns, so one sent earlier would be there.
 fn assert_nothing_received(socket: &UdpSocket) {
     socket.set_nonblocking(true).unwrap();
-    let got = recv_from(&socket, &mut [0; 2048]);
+    let got = recv_from(socket, &mut [0; 2048]);
     assert!(matches!(&got, Err(e) if e.kind() == io::ErrorKind::WouldBlock), "a stranger got {got:?}");
 }
 

@@ -31,7 +31,7 @@ fn udp_timestamp_server_returns_the_time_alone_to_each_sender() {
     for (socket, text) in [(&one, "hello"), (&two, "世界"), (&one, "again")] {
         socket.send_to(text.as_bytes(), addr).unwrap();
         let mut buf = [0; 1024];
-        let (n, from) = recv_from(&socket, &mut buf).unwrap();
+        let (n, from) = recv_from(socket, &mut buf).unwrap();
         assert_eq!(from, addr);
         let reply = std::str::from_utf8(&buf[..n]).unwrap();
         assert!(is_ctime(reply), "{reply:?} is not the time alone");
