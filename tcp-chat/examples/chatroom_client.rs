@@ -77,7 +77,8 @@ fn input(prompt: &str, message: bool) -> Option<Vec<u8>> {
     loop {
         say(prompt);
         let mut line = Vec::new();
-        if io::stdin().lock().read_until(b'\n', &mut line).unwrap_or(0) == 0 {
+        // At most 64 MiB at a time: an endless line (`< /dev/zero`) cannot eat memory.
+        if io::stdin().lock().take(1 << 26).read_until(b'\n', &mut line).unwrap_or(0) == 0 {
             eprintln!("chatroom_client: end of input, quitting");
             return None;
         }

@@ -75,7 +75,8 @@ fn input() -> Option<Vec<u8>> {
     loop {
         say("请输入:");
         let mut line = Vec::new();
-        if io::stdin().lock().read_until(b'\n', &mut line).unwrap_or(0) == 0 {
+        // At most 64 MiB at a time: an endless line (`< /dev/zero`) cannot eat memory.
+        if io::stdin().lock().take(1 << 26).read_until(b'\n', &mut line).unwrap_or(0) == 0 {
             eprintln!("chatroom_server: end of input, closing the connection");
             return None;
         }

@@ -93,7 +93,7 @@ fn keyboard(mut socket: TcpStream, leave: String) {
     let mut line = Vec::new();
     loop {
         line.clear();
-        let typed = match stdin.read_until(b'\n', &mut line) {
+        let typed = match (&mut stdin).take(MAX_LINE).read_until(b'\n', &mut line) {
             Ok(0) | Err(_) => GOODBYE, // end of input (or an unreadable keyboard) says 88
             Ok(_) => line.strip_suffix(b"\n").unwrap_or(&line),
         };

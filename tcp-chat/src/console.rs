@@ -17,7 +17,8 @@ pub fn send(socket: &mut TcpStream, role: &str) -> io::Result<Vec<u8>> {
     loop {
         out("请输入:")?;
         let mut line = Vec::new();
-        if io::stdin().lock().read_until(b'\n', &mut line).map_err(console)? == 0 {
+        // At most 64 MiB at a time: an endless line (`< /dev/zero`) cannot eat memory.
+        if io::stdin().lock().take(1 << 26).read_until(b'\n', &mut line).map_err(console)? == 0 {
             out("\n")?; // no typed line ended the prompt's line: end it
             warn(role, "end of input, saying 88");
             line = GOODBYE.to_vec();

@@ -24,7 +24,8 @@ pub fn run(addr: &str) -> io::Result<()> {
         // data = input('> '); the prompt must be flushed, it has no newline.
         write!(stdout, "> ").and_then(|()| stdout.flush()).map_err(console)?;
         line.clear();
-        if stdin.read_until(b'\n', &mut line).map_err(console)? == 0 {
+        // At most 64 MiB at a time: an endless line (`< /dev/zero`) cannot eat memory.
+        if (&mut stdin).take(1 << 26).read_until(b'\n', &mut line).map_err(console)? == 0 {
             // End of input, where Python raises EOFError: stop, and end the
             // prompt's line so the shell's prompt starts on a line of its own.
             return writeln!(stdout).map_err(console);

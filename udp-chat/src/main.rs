@@ -26,7 +26,7 @@
 mod client;
 mod server;
 
-use std::io::{self, BufRead, ErrorKind::*, Write};
+use std::io::{self, BufRead, ErrorKind::*, Read, Write};
 
 const USAGE: &str = "usage: udp-chat server [ADDR]    (ADDR is HOST:PORT, by default 127.0.0.1:9000)
        udp-chat client [ADDR]    (the client speaks first; 88 or end of input ends both)";
@@ -112,7 +112,8 @@ fn trim(data: &[u8]) -> &[u8] {
 fn input(role: &str) -> io::Result<Vec<u8>> {
     loop {
         print("请输入:")?;
-        let Some(Ok(line)) = io::stdin().lock().split(b'\n').next() else {
+        // At most 64 MiB at a time: an endless line (`< /dev/zero`) cannot eat memory.
+        let Some(Ok(line)) = io::stdin().lock().take(1 << 26).split(b'\n').next() else {
             print("\n")?;
             eprintln!("udp-chat {role}: end of input, saying 88");
             return Ok(b"88".to_vec());
