@@ -75,7 +75,7 @@ static PROMPTED: AtomicBool = AtomicBool::new(false);
 /// connection ...` would share a line on the screen).
 pub fn warn(role: &str, what: &str) {
     let _ = out(if PROMPTED.load(SeqCst) { "\n" } else { "" }); // a closed stdout: still say it
-    eprintln!("tcp-chat {role}: {what}");
+    let _ = writeln!(io::stderr(), "tcp-chat {role}: {what}");
 }
 
 /// A failed read of the keyboard or write to the screen (a closed pipe):

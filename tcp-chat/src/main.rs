@@ -34,7 +34,7 @@ fn main() -> ExitCode {
         Ok(Some(args)) => args,
         Ok(None) => return ExitCode::from(writeln!(io::stdout(), "{USAGE}").map_or(1, |()| 0)),
         Err(why) => {
-            eprintln!("tcp-chat: {why}\n\n{USAGE}");
+            let _ = writeln!(io::stderr(), "tcp-chat: {why}\n\n{USAGE}");
             return ExitCode::from(2);
         }
     };

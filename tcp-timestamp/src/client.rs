@@ -39,7 +39,10 @@ pub fn run(addr: &str) -> io::Result<()> {
         // (TCP keeps no message boundaries), and a very long one would fill
         // both sides' buffers, each waiting for the other to read: refused.
         if data_out.len() > BUFSIZ {
-            eprintln!("tcp-timestamp client: not sent: over the {BUFSIZ} bytes the server reads at once");
+            let _ = writeln!(
+                io::stderr(),
+                "tcp-timestamp client: not sent: over the {BUFSIZ} bytes the server reads at once"
+            );
             continue;
         }
         // send, then one recv of up to 1024 bytes, as the article does: an
@@ -59,7 +62,7 @@ fn server_gone(addr: &str, e: io::Error) -> io::Result<()> {
     if !matches!(e.kind(), UnexpectedEof | ConnectionReset | ConnectionAborted | BrokenPipe) {
         return Err(crate::context("no answer from", addr, e));
     }
-    eprintln!("tcp-timestamp client: server {addr} closed the connection");
+    let _ = writeln!(io::stderr(), "tcp-timestamp client: server {addr} closed the connection");
     Ok(())
 }
 

@@ -31,7 +31,7 @@ const NO_ROLE: &str = "say which side to run: `cargo run -p tcp-timestamp -- ser
 fn main() {
     let (role, addr) = args(env::args_os().skip(1).collect());
     if let Err(e) = if role == "server" { server::run(&addr) } else { client::run(&addr) } {
-        eprintln!("tcp-timestamp {role}: {e}");
+        let _ = writeln!(io::stderr(), "tcp-timestamp {role}: {e}");
         process::exit(1);
     }
 }
@@ -58,7 +58,7 @@ fn args(args: Vec<OsString>) -> (String, String) {
             None => return (role.to_string(), addr.to_string()),
         },
     };
-    eprintln!("tcp-timestamp: {why}\n\n{USAGE}");
+    let _ = writeln!(io::stderr(), "tcp-timestamp: {why}\n\n{USAGE}");
     process::exit(2)
 }
 

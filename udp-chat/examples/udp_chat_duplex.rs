@@ -39,7 +39,7 @@ static PEER: OnceLock<SocketAddr> = OnceLock::new();
 fn main() {
     let (role, addr) = args();
     if let Err(e) = run(role, addr) {
-        eprintln!("udp_chat_duplex {role}: {e}");
+        let _ = writeln!(io::stderr(), "udp_chat_duplex {role}: {e}");
         process::exit(1);
     }
 }
@@ -68,7 +68,8 @@ fn run(role: &'static str, addr: &'static str) -> io::Result<()> {
         let (n, from) = socket.recv_from(&mut data).unwrap_or_else(|e| gone(role, addr, e));
         if *PEER.get_or_init(|| socket.peer_addr().unwrap_or(from)) != from {
             if !std::mem::replace(&mut warned, true) {
-                eprintln!(
+                let _ = writeln!(
+                    io::stderr(),
                     "udp_chat_duplex {role}: ignoring {from} and any other stranger: not this chat's peer"
                 );
             }
@@ -94,7 +95,7 @@ fn keyboard(socket: &UdpSocket, role: &'static str, addr: &str) {
             None => "no client has spoken yet, nobody to send to",
         };
         if !note.is_empty() {
-            eprintln!("udp_chat_duplex {role}: {note}");
+            let _ = writeln!(io::stderr(), "udp_chat_duplex {role}: {note}");
         }
         if typed == b"88" {
             process::exit(0);
@@ -132,7 +133,7 @@ fn args() -> (&'static str, &'static str) {
     if args.iter().any(|arg| arg == "-h" || arg == "--help") {
         process::exit(print(&format!("{USAGE}\n")).map_or(1, |()| 0));
     }
-    eprintln!("udp_chat_duplex: {why}\n\n{USAGE}");
+    let _ = writeln!(io::stderr(), "udp_chat_duplex: {why}\n\n{USAGE}");
     process::exit(2)
 }
 
@@ -180,9 +181,12 @@ fn trim(data: &[u8]) -> &[u8] {
 fn gone(role: &str, addr: &str, e: io::Error) -> ! {
     let (who, what) = if role == "server" { ("client", "error on") } else { ("server", "no server at") };
     if let Some(peer) = PEER.get().filter(|_| matches!(e.kind(), ConnectionRefused | ConnectionReset)) {
-        eprintln!("udp_chat_duplex {role}: {who} {peer} has gone (port unreachable), the chat is over");
+        let _ = writeln!(
+            io::stderr(),
+            "udp_chat_duplex {role}: {who} {peer} has gone (port unreachable), the chat is over"
+        );
         process::exit(0);
     }
-    eprintln!("udp_chat_duplex {role}: {}", context(what, addr, e));
+    let _ = writeln!(io::stderr(), "udp_chat_duplex {role}: {}", context(what, addr, e));
     process::exit(1)
 }
