@@ -537,3 +537,95 @@ pub fn recv_from(socket: &UdpSocket, buf: &mut [u8]) -> io::Result<(usize, Socke
         }
     }
 }
+
+// ------------------------------------------------------------- usage
+
+/// The name a program calls itself by: its file name (`tcp-chat`,
+/// `tcp_chat_duplex`).
+fn prog_name(path: &Path) -> String {
+    path.file_stem().map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+}
+
+/// Runs `path` with `args` (which need not be UTF-8: see [`not_utf8`]) and
+/// no input, and checks the usage error word for word: exit 2, nothing on
+/// stdout, and on stderr `PROG: <why>`, a blank line, then the usage
+/// exactly as `PROG --help` prints it; no panic, no Debug dump.
+pub fn assert_bad_usage<A: AsRef<OsStr>>(path: &Path, args: &[A], why: &str) {
+    let args: Vec<&OsStr> = args.iter().map(AsRef::as_ref).collect();
+    let mut proc = Proc::start_os(path, &args);
+    proc.close_stdin();
+    let exit = proc.wait_exit();
+    let prog = prog_name(path);
+    let usage = Proc::start(path, &["--help"]).wait_exit();
+    assert_eq!(usage.code(), 0, "{prog} --help: {usage:?}");
+    assert!(usage.stdout.starts_with(&format!("usage: {prog} ")), "{prog} --help: {usage:?}");
+    assert_usage_error(&exit, &format!("{prog}: {why}"), &[]);
+    assert_eq!(exit.stderr, format!("{prog}: {why}\n\n{}", usage.stdout), "{prog} {args:?}");
+    assert_eq!(exit.stdout, "", "{prog} {args:?}");
+}
+
+/// Malformed ADDRs, each with what a program must say of it after `PROG: `
+/// (rule 1's `bad_addr`: never a name lookup, never exit 1).
+pub const BAD_ADDRS: [(&str, &str); 11] = [
+    ("127.0.0.1:99999", "bad ADDR `127.0.0.1:99999`: port 99999 is out of range (0-65535)"),
+    ("9999", "bad ADDR `9999`: no host: did you mean 127.0.0.1:9999?"),
+    (":9999", "bad ADDR `:9999`: no host: did you mean 127.0.0.1:9999?"),
+    ("", "bad ADDR ``: no port: expected HOST:PORT"),
+    ("127.0.0.1", "bad ADDR `127.0.0.1`: no port: expected HOST:PORT"),
+    ("nowhere", "bad ADDR `nowhere`: no port: expected HOST:PORT"),
+    ("localhost:http", "bad ADDR `localhost:http`: port `http` is not a number"),
+    ("localhost:port", "bad ADDR `localhost:port`: port `port` is not a number"),
+    ("localhost:x", "bad ADDR `localhost:x`: port `x` is not a number"),
+    ("127.0.0.1:x", "bad ADDR `127.0.0.1:x`: port `x` is not a number"),
+    ("localhost:", "bad ADDR `localhost:`: port `` is not a number"),
+];
+
+/// Checks every one of [`BAD_ADDRS`] as the ADDR of `path`, after the
+/// arguments `before` (a role, or nothing), with [`assert_bad_usage`].
+pub fn assert_bad_addrs(path: &Path, before: &[&str]) {
+    for (addr, why) in BAD_ADDRS {
+        assert_bad_usage(path, &[before, &[addr]].concat(), why);
+    }
+}
+
+/// Checks that `path args` shows the usage: exit 0, stdout starting with
+/// `start` and holding every one of `parts` (the defaults), nothing on
+/// stderr.
+pub fn assert_help<A: AsRef<OsStr>>(path: &Path, args: &[A], start: &str, parts: &[&str]) {
+    let args: Vec<&OsStr> = args.iter().map(AsRef::as_ref).collect();
+    let exit = Proc::start_os(path, &args).wait_exit();
+    assert_eq!((exit.code(), exit.stderr.as_str()), (0, ""), "{args:?}: {exit:?}");
+    assert!(exit.stdout.starts_with(start), "{args:?}: {exit:?}");
+    for part in parts {
+        assert!(exit.stdout.contains(part), "{part:?} not in the usage: {exit:?}");
+    }
+}
+
+/// Checks the bad usages every two-role program answers alike (rule 1),
+/// `run` being how the user starts it (`cargo run -p tcp-chat --`): no
+/// role (it says how to start both sides), an unknown role, options,
+/// arguments that are not UTF-8, one argument too many, and every one of
+/// [`BAD_ADDRS`] for either role.
+#[cfg(unix)]
+pub fn assert_two_role_bad_usages(path: &Path, run: &str) {
+    let no_role =
+        format!("say which side to run: `{run} server` in one terminal, then `{run} client` in another");
+    assert_bad_usage(path, &[] as &[&str], &no_role);
+    let cases: [(&[&[u8]], &str); 8] = [
+        (&[b"talk"], "unknown role `talk`: expected `server` or `client`"),
+        (&[b"--bogus"], "unknown option `--bogus`"),
+        (&[b"client", b"--bogus"], "unknown option `--bogus`"),
+        (&[b"server", b"127.0.0.1:0", b"--bogus"], "unknown option `--bogus`"),
+        (&[b"server", b"\xff:0"], "argument `\u{fffd}:0` is not valid UTF-8"),
+        (&[b"\xffserver"], "argument `\u{fffd}server` is not valid UTF-8"),
+        (&[b"server", b"127.0.0.1:1", b"x"], "unexpected argument `x`"),
+        (&[b"server", b"127.0.0.1:0", b"extra"], "unexpected argument `extra`"),
+    ];
+    for (args, why) in cases {
+        let args: Vec<OsString> = args.iter().map(|a| not_utf8(a)).collect();
+        assert_bad_usage(path, &args, why);
+    }
+    for role in ["server", "client"] {
+        assert_bad_addrs(path, &[role]);
+    }
+}

@@ -2,7 +2,7 @@
 //! of tcp-chat) as processes on real sockets: the article's prints and
 //! bytes, where its code misbehaves what its text means, and hostile input.
 
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsString;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::{thread, time::Duration};
@@ -194,32 +194,16 @@ fn chatroom_bad_usage_says_what_is_wrong_and_exits_2() {
         (os(&["--bogus"]), "unknown option `--bogus`"),
         (vec![not_utf8(b"\xff:0")], "argument `\u{fffd}:0` is not valid UTF-8"),
         (os(&["127.0.0.1:1", "x"]), "unexpected argument `x`"),
-        (os(&["127.0.0.1:99999"]), "bad ADDR `127.0.0.1:99999`: port 99999 is out of range (0-65535)"),
         (os(&["9000"]), "bad ADDR `9000`: no host: did you mean 127.0.0.1:9000?"),
         (os(&[":9000"]), "bad ADDR `:9000`: no host: did you mean 127.0.0.1:9000?"),
-        (os(&[""]), "bad ADDR ``: no port: expected HOST:PORT"),
-        (os(&["127.0.0.1"]), "bad ADDR `127.0.0.1`: no port: expected HOST:PORT"),
-        (os(&["localhost:x"]), "bad ADDR `localhost:x`: port `x` is not a number"),
     ];
     for name in ["chatroom_server", "chatroom_client"] {
         for (args, why) in &cases {
-            let mut proc = Proc::start_os(
-                &example(name),
-                &args.iter().map(OsString::as_os_str).collect::<Vec<&OsStr>>(),
-            );
-            proc.close_stdin();
-            let exit = proc.wait_exit();
-            assert_usage_error(&exit, &format!("{name}: "), &[]);
-            assert_eq!(
-                exit.stderr.split_once("\n\nusage: ").map(|(first, _)| first),
-                Some(&*format!("{name}: {why}"))
-            );
-            assert_eq!(exit.stdout, "", "{args:?}");
+            assert_bad_usage(&example(name), args, why);
         }
-        let exit = Proc::example(name, &["127.0.0.1:1", "--help"]).wait_exit();
-        assert_eq!(exit.code(), 0, "{exit:?}");
-        assert!(exit.stdout.starts_with(&format!("usage: {name} [ADDR]")), "{exit:?}");
-        assert!(exit.stdout.contains("127.0.0.1:9000"), "{exit:?}");
+        assert_bad_addrs(&example(name), &[]);
+        let start = format!("usage: {name} [ADDR]");
+        assert_help(&example(name), &["127.0.0.1:1", "--help"], &start, &["127.0.0.1:9000"]);
     }
 }
 

@@ -1,6 +1,5 @@
 //! tcp-chat (article 000) and its duplex example as processes on real sockets.
 
-use std::ffi::{OsStr, OsString};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::Path;
@@ -282,56 +281,15 @@ fn tcp_chat_server_pauses_after_a_failed_accept() {
     assert_failed_accepts_pause(&program("tcp-chat"), &["server", "127.0.0.1:0"]);
 }
 
-/// Runs `path` with `args` and checks a usage error: exit 2, nothing on
-/// stdout, `line` on stderr, a blank line, then the usage.
-fn assert_bad_usage(path: &Path, args: &[OsString], line: &str) {
-    let mut proc = Proc::start_os(path, &args.iter().map(OsString::as_os_str).collect::<Vec<&OsStr>>());
-    proc.close_stdin();
-    let exit = proc.wait_exit();
-    let prog = line.split(':').next().unwrap_or_default();
-    assert_usage_error(&exit, &format!("{prog}: "), &[]);
-    assert_eq!(exit.stderr.split_once("\n\nusage: ").map(|(first, _)| first), Some(line), "{args:?}");
-    assert_eq!(exit.stdout, "", "{args:?}");
-}
-
-/// The bad usages every two-role program answers, as (arguments, what
-/// follows `PROG: ` on the first stderr line).
-fn bad_usages(no_role: &str) -> Vec<(Vec<OsString>, String)> {
-    let os = |args: &[&str]| args.iter().map(OsString::from).collect::<Vec<_>>();
-    vec![
-        (vec![], format!("say which side to run: {no_role}")),
-        (os(&["talk"]), "unknown role `talk`: expected `server` or `client`".into()),
-        (os(&["server", "127.0.0.1:1", "x"]), "unexpected argument `x`".into()),
-        (os(&["--bogus"]), "unknown option `--bogus`".into()),
-        (os(&["client", "--bogus"]), "unknown option `--bogus`".into()),
-        (vec!["server".into(), not_utf8(b"\xff:0")], "argument `\u{fffd}:0` is not valid UTF-8".into()),
-        (
-            os(&["server", "127.0.0.1:99999"]),
-            "bad ADDR `127.0.0.1:99999`: port 99999 is out of range (0-65535)".into(),
-        ),
-        (os(&["client", "9999"]), "bad ADDR `9999`: no host: did you mean 127.0.0.1:9999?".into()),
-        (os(&["client", ":9999"]), "bad ADDR `:9999`: no host: did you mean 127.0.0.1:9999?".into()),
-        (os(&["client", ""]), "bad ADDR ``: no port: expected HOST:PORT".into()),
-        (os(&["server", "127.0.0.1"]), "bad ADDR `127.0.0.1`: no port: expected HOST:PORT".into()),
-        (os(&["client", "localhost:http"]), "bad ADDR `localhost:http`: port `http` is not a number".into()),
-    ]
-}
-
 #[test]
 fn tcp_chat_bad_usage_says_what_is_wrong_and_exits_2() {
-    let no_role = "`cargo run -p tcp-chat -- server` in one terminal, then `cargo run -p tcp-chat -- client` in another";
-    for (args, why) in bad_usages(no_role) {
-        assert_bad_usage(&program("tcp-chat"), &args, &format!("tcp-chat: {why}"));
-    }
+    assert_two_role_bad_usages(&program("tcp-chat"), "cargo run -p tcp-chat --");
 }
 
 #[test]
 fn tcp_chat_help_anywhere_shows_the_usage_and_the_default() {
     for args in [&["--help"][..], &["server", "-h"], &["--bogus", "--help"]] {
-        let exit = run_with_input("tcp-chat", args, "");
-        assert_eq!((exit.code(), exit.stderr.as_str()), (0, ""), "{args:?}");
-        assert!(exit.stdout.starts_with("usage: tcp-chat server [ADDR]"), "{exit:?}");
-        assert!(exit.stdout.contains("127.0.0.1:6666"), "{exit:?}");
+        assert_help(&program("tcp-chat"), args, "usage: tcp-chat server [ADDR]", &["127.0.0.1:6666"]);
     }
 }
 
@@ -466,11 +424,8 @@ fn tcp_chat_duplex_client_shows_escapes_and_says_when_the_server_leaves_without_
 
 #[test]
 fn tcp_chat_duplex_bad_usage_says_what_is_wrong_and_exits_2() {
-    let no_role = "`cargo run -p tcp-chat --example tcp_chat_duplex -- server` in one terminal, then `cargo run -p tcp-chat --example tcp_chat_duplex -- client` in another";
-    for (args, why) in bad_usages(no_role) {
-        assert_bad_usage(&example("tcp_chat_duplex"), &args, &format!("tcp_chat_duplex: {why}"));
-    }
-    let exit = Proc::example("tcp_chat_duplex", &["client", "--help"]).wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
-    assert!(exit.stdout.contains("127.0.0.1:6666"), "{exit:?}");
+    let tcp_chat_duplex = example("tcp_chat_duplex");
+    assert_two_role_bad_usages(&tcp_chat_duplex, "cargo run -p tcp-chat --example tcp_chat_duplex --");
+    let start = "usage: tcp_chat_duplex server [ADDR]";
+    assert_help(&tcp_chat_duplex, &["client", "--help"], start, &["127.0.0.1:6666"]);
 }

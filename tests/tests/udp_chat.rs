@@ -1,7 +1,6 @@
 //! udp-chat (the UDP chat of articles 000/002) and its duplex example as
 //! processes on real sockets.
 
-use std::ffi::OsStr;
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
 use std::path::Path;
@@ -153,19 +152,29 @@ fn udp_chat_client_speaks_the_articles_bytes_to_a_raw_server() {
 /// client's port is not heard, and its 88 ends nothing.
 #[test]
 fn udp_chat_client_hears_its_server_only() {
+    let (mut client, peer, client_addr) = client_beset_by_a_stranger(&program("udp-chat"));
+    client.wait_stdout("收到服务端消息", 1);
+    client.type_in("88\n");
+    assert_eq!(recv(&peer), (b"88".to_vec(), client_addr));
+    let exit = client.wait_exit();
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    assert_eq!(exit.stdout, "请输入:收到服务端消息: the real one\n请输入:");
+}
+
+/// Starts the client at `path` with a raw server, `hi` typed; once the
+/// client has spoken, a stranger sends it `I am your server` and `88`, then
+/// the server sends `the real one`. Returns the client, the server's socket
+/// and the client's address.
+fn client_beset_by_a_stranger(path: &Path) -> (Proc, UdpSocket, SocketAddr) {
     let peer = udp_socket();
-    let mut client = client(peer.local_addr().unwrap());
+    let mut client = Proc::start(path, &["client", &peer.local_addr().unwrap().to_string()]);
     client.type_in("hi\n");
     let (_, client_addr) = recv(&peer);
     let stranger = udp_socket();
     stranger.send_to(b"I am your server", client_addr).unwrap();
     stranger.send_to(b"88", client_addr).unwrap();
     peer.send_to(b"the real one", client_addr).unwrap();
-    client.wait_stdout("收到服务端消息", 1);
-    client.type_in("88\n");
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
-    assert_eq!(exit.stdout, "请输入:收到服务端消息: the real one\n请输入:");
+    (client, peer, client_addr)
 }
 
 /// Terminal escape sequences from the peer are shown, not obeyed.
@@ -243,13 +252,6 @@ fn udp_chat_server_on_an_address_in_use_says_so() {
     assert_one_line_error(&exit, 1, "udp-chat server: cannot bind", &[&addr, "address in use"]);
 }
 
-/// Runs `path` with raw argument bytes and no input.
-fn run_os(path: &Path, args: &[&OsStr]) -> Exit {
-    let mut proc = Proc::start_os(path, args);
-    proc.close_stdin();
-    proc.wait_exit()
-}
-
 /// Bad usage is one line that says what is wrong, then the usage, exit 2:
 /// never a panic (bytes that are not UTF-8), a name lookup (`--bogus`,
 /// `:9000`) or exit 1. With no role at all, the line says how to start
@@ -259,48 +261,12 @@ fn udp_chat_answers_bad_usage_with_what_is_wrong_and_the_usage() {
     assert_usage_errors("udp-chat", &program("udp-chat"), "cargo run -p udp-chat --");
 }
 
-/// Checks every kind of bad usage of `name` at `path`, which `run` starts.
+/// Checks every kind of bad usage of `name` at `path`, which `run` starts,
+/// and that -h or --help anywhere shows the usage with its defaults.
 fn assert_usage_errors(name: &str, path: &Path, run: &str) {
-    let start = format!("{name}: ");
-    let no_role = run_os(path, &[]);
-    assert_usage_error(&no_role, &start, &[]);
-    assert!(
-        no_role.stderr.starts_with(&format!(
-            "{name}: say which side to run: `{run} server` in one terminal, then `{run} client` in another\n\n"
-        )),
-        "{no_role:?}"
-    );
-    let cases: &[(&[&[u8]], &str)] = &[
-        (&[b"server", b"\xff:0"], "argument `\u{fffd}:0` is not valid UTF-8"),
-        (&[b"\xffserver"], "argument `\u{fffd}server` is not valid UTF-8"),
-        (&[b"--bogus"], "unknown option `--bogus`"),
-        (&[b"client", b"--bogus"], "unknown option `--bogus`"),
-        (
-            &[b"server", b"127.0.0.1:99999"],
-            "bad ADDR `127.0.0.1:99999`: port 99999 is out of range (0-65535)",
-        ),
-        (&[b"client", b"9999"], "bad ADDR `9999`: no host: did you mean 127.0.0.1:9999?"),
-        (&[b"server", b":9999"], "bad ADDR `:9999`: no host: did you mean 127.0.0.1:9999?"),
-        (&[b"client", b""], "bad ADDR ``: no port: expected HOST:PORT"),
-        (&[b"server", b"127.0.0.1"], "bad ADDR `127.0.0.1`: no port: expected HOST:PORT"),
-        (&[b"client", b"localhost:port"], "bad ADDR `localhost:port`: port `port` is not a number"),
-        (&[b"talk"], "unknown role `talk`: expected `server` or `client`"),
-        (&[b"server", b"127.0.0.1:0", b"extra"], "unexpected argument `extra`"),
-        (&[b"server", b"127.0.0.1:0", b"--bogus"], "unknown option `--bogus`"),
-    ];
-    for (args, why) in cases {
-        let args: Vec<_> = args.iter().map(|a| not_utf8(a)).collect();
-        let args: Vec<&OsStr> = args.iter().map(|a| a.as_os_str()).collect();
-        let exit = run_os(path, &args);
-        assert_usage_error(&exit, &format!("{start}{why}"), &[]);
-        assert_eq!(exit.stderr.lines().next(), Some(format!("{start}{why}").as_str()), "{args:?}");
-    }
-    // -h or --help anywhere: the usage with its defaults, on stdout.
+    assert_two_role_bad_usages(path, run);
     for args in [&["--help"][..], &["server", "-h"], &["talk", "a", "b", "--help"]] {
-        let exit = Proc::start(path, args).wait_exit();
-        assert_eq!(exit.code(), 0, "{exit:?}");
-        assert!(exit.stdout.starts_with(&format!("usage: {name} server [ADDR]")), "{exit:?}");
-        assert!(exit.stdout.contains("127.0.0.1:9000"), "{exit:?}");
+        assert_help(path, args, &format!("usage: {name} server [ADDR]"), &["127.0.0.1:9000"]);
     }
 }
 
@@ -372,14 +338,7 @@ fn udp_chat_duplex_server_keeps_to_its_first_client_and_ignores_strangers() {
 
 #[test]
 fn udp_chat_duplex_client_hears_its_server_only() {
-    let peer = udp_socket();
-    let mut client = duplex_client(peer.local_addr().unwrap());
-    client.type_in("hi\n");
-    let (_, client_addr) = recv(&peer);
-    let stranger = udp_socket();
-    stranger.send_to(b"I am your server", client_addr).unwrap();
-    stranger.send_to(b"88", client_addr).unwrap();
-    peer.send_to(b"the real one", client_addr).unwrap();
+    let (client, peer, client_addr) = client_beset_by_a_stranger(&example("udp_chat_duplex"));
     client.wait_stdout("收到服务端消息: the real one\n", 1);
     peer.send_to(b"88", client_addr).unwrap();
     let exit = client.wait_exit();
