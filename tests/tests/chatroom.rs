@@ -90,11 +90,7 @@ fn chatroom_server_speaks_the_articles_bytes_and_shows_what_it_got_as_python_byt
 #[test]
 fn chatroom_server_waits_for_the_next_client_when_one_leaves_without_a_word() {
     let (mut server, addr) = server();
-    // A port scan or a health check: connect, then close at once.
-    let scan = connect(addr);
-    let scan_port = scan.local_addr().unwrap().port();
-    drop(scan);
-    server.wait_stderr("left without a word");
+    let scan_port = connect_and_leave(&server, addr).port();
     let mut peer = connect(addr);
     let port = peer.local_addr().unwrap().port();
     expect_bytes(&mut peer, WELCOME);
@@ -209,22 +205,11 @@ fn chatroom_bad_usage_says_what_is_wrong_and_exits_2() {
 
 #[test]
 fn chatroom_client_without_a_server_and_server_on_a_busy_address_say_so() {
-    let addr = unused_addr().to_string();
-    let exit = Proc::example("chatroom_client", &[&addr]).wait_exit();
-    assert_one_line_error(
-        &exit,
-        1,
-        "chatroom_client: cannot connect to",
-        &[&addr, "refused", "chatroom_server"],
-    );
+    let start = "chatroom_client: cannot connect to";
+    let exit = assert_no_server(&example("chatroom_client"), &[], unused_addr(), start, "chatroom_server");
+    assert_eq!(exit.stdout, "");
     let (_listener, busy) = listen();
-    let exit = Proc::example("chatroom_server", &[&busy.to_string()]).wait_exit();
-    assert_one_line_error(
-        &exit,
-        1,
-        "chatroom_server: cannot listen on",
-        &[&busy.to_string(), "address in use"],
-    );
+    assert_address_in_use(&example("chatroom_server"), &[], busy, "chatroom_server: cannot listen on");
 }
 
 #[test]

@@ -206,14 +206,7 @@ fn hello_server_threads_go_away_when_clients_leave() {
 #[test]
 fn hello_server_on_an_address_in_use_says_so_and_exits_1() {
     let (_taken, addr) = listen();
-    let exit = Proc::program("tcp-hello-server", &[&addr.to_string()]).wait_exit();
-    assert_one_line_error(
-        &exit,
-        1,
-        &format!("tcp-hello-server: cannot listen on {addr}: "),
-        &["address in use", "pass another ADDR", "127.0.0.1:0"],
-    );
-    assert_eq!(exit.stdout, "");
+    assert_address_in_use(&program("tcp-hello-server"), &[], addr, "tcp-hello-server: cannot listen on");
 }
 
 #[test]
@@ -285,14 +278,8 @@ fn hello_client_shows_a_reply_that_is_not_utf8_with_replacement_characters() {
 
 #[test]
 fn hello_client_with_no_server_says_to_start_one_and_exits_1() {
-    let addr = unused_addr();
-    let exit = Proc::program("tcp-hello-client", &[&addr.to_string()]).wait_exit();
-    assert_one_line_error(
-        &exit,
-        1,
-        &format!("tcp-hello-client: cannot connect to {addr}: "),
-        &["refused", "is the server running?", "cargo run -p tcp-hello-server"],
-    );
+    let (start, hint) = ("tcp-hello-client: cannot connect to", "cargo run -p tcp-hello-server");
+    let exit = assert_no_server(&program("tcp-hello-client"), &[], unused_addr(), start, hint);
     assert_eq!(exit.stdout, "");
 }
 
@@ -373,25 +360,13 @@ fn one_shot_client_and_server_talk() {
 
 #[test]
 fn one_shot_examples_report_refused_and_address_in_use() {
-    for client in ["one_shot_client", "basic_client"] {
-        let addr = unused_addr();
-        let exit = Proc::example(client, &[&addr.to_string()]).wait_exit();
-        assert_one_line_error(
-            &exit,
-            1,
-            &format!("{client}: cannot connect to {addr}: "),
-            &["refused", "is the server running?"],
-        );
-    }
-    for server in ["one_shot_server", "basic_server"] {
+    for (client, server) in [("one_shot_client", "one_shot_server"), ("basic_client", "basic_server")] {
+        let start = format!("{client}: cannot connect to");
+        let exit =
+            assert_no_server(&example(client), &[], unused_addr(), &start, &format!("start {server} first"));
+        assert_eq!(exit.stdout, "");
         let (_taken, addr) = listen();
-        let exit = Proc::example(server, &[&addr.to_string()]).wait_exit();
-        assert_one_line_error(
-            &exit,
-            1,
-            &format!("{server}: cannot listen on {addr}: "),
-            &["address in use", "pass another ADDR"],
-        );
+        assert_address_in_use(&example(server), &[], addr, &format!("{server}: cannot listen on"));
     }
 }
 

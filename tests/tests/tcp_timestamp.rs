@@ -20,11 +20,6 @@ fn answers(stdout: &str) -> Vec<&str> {
     between_prompts(stdout).into_iter().map(strip_stamp).collect()
 }
 
-/// An address as Python prints it: `('127.0.0.1', 40278)`.
-fn tuple(addr: SocketAddr) -> String {
-    format!("('{}', {})", addr.ip(), addr.port())
-}
-
 /// Checks that the server still answers a well-behaved client.
 fn assert_still_serving(addr: SocketAddr) {
     assert_eq!(answers(&client(addr, "still there?\n\n").stdout), ["still there?"]);
@@ -45,7 +40,7 @@ fn tcp_timestamp_server_answers_each_message_with_ctime_and_the_text() {
         format!(
             "Listening on {addr}\nwaiting for connection...\n...connected from: {}\n\
              waiting for connection...\n",
-            tuple(client)
+            python_tuple(client)
         )
     );
     assert_eq!(server.stderr(), "");
@@ -91,7 +86,7 @@ fn tcp_timestamp_second_client_waits_until_the_first_leaves() {
     drop(first);
     let reply = read_exactly(&mut second, 27 + 3);
     assert_eq!(strip_stamp(&String::from_utf8(reply).unwrap()), "two");
-    server.wait_stdout(&format!("...connected from: {}\n", tuple(second_addr)), 1);
+    server.wait_stdout(&format!("...connected from: {}\n", python_tuple(second_addr)), 1);
 }
 
 #[test]
@@ -141,12 +136,8 @@ fn tcp_timestamp_client_shows_only_the_first_piece_of_a_long_answer() {
 fn tcp_timestamp_client_ends_cleanly_at_end_of_input_on_a_line_of_its_own() {
     let (_server, addr) = server();
     let exit = client(addr, "hello\n");
-    assert_eq!(exit.code(), 0, "{exit:?}");
-    // At end of input the prompt `> ` is still open: the client ends its
-    // line, so the shell's prompt does not land after it.
-    let transcript = exit.stdout.strip_suffix("> \n").unwrap_or_else(|| panic!("{exit:?}"));
-    assert_eq!(answers(&format!("{transcript}> ")), ["hello"]);
-    assert_eq!(exit.stderr, "");
+    let shown: Vec<&str> = between_prompts_ended(&exit).into_iter().map(strip_stamp).collect();
+    assert_eq!(shown, ["hello"]);
 }
 
 #[test]
@@ -193,26 +184,16 @@ fn tcp_timestamp_client_sends_each_line_without_its_newline() {
 
 #[test]
 fn tcp_timestamp_client_with_no_server_says_to_start_one() {
-    let addr = unused_addr();
-    let exit = client(addr, "hello\n");
-    assert_one_line_error(
-        &exit,
-        1,
-        &format!("tcp-timestamp client: cannot connect to {addr}: "),
-        &["refused", "cargo run -p tcp-timestamp -- server"],
-    );
+    let (start, hint) = ("tcp-timestamp client: cannot connect to", "cargo run -p tcp-timestamp -- server");
+    let exit = assert_no_server(&program("tcp-timestamp"), &["client"], unused_addr(), start, hint);
+    assert_eq!(exit.stdout, "");
 }
 
 #[test]
 fn tcp_timestamp_server_on_an_address_in_use_says_so() {
     let (_taken, addr) = listen();
-    let exit = Proc::program("tcp-timestamp", &["server", &addr.to_string()]).wait_exit();
-    assert_one_line_error(
-        &exit,
-        1,
-        &format!("tcp-timestamp server: cannot listen on {addr}: "),
-        &["address in use", "pass another ADDR"],
-    );
+    let start = "tcp-timestamp server: cannot listen on";
+    assert_address_in_use(&program("tcp-timestamp"), &["server"], addr, start);
 }
 
 #[test]
@@ -267,13 +248,9 @@ fn tcp_timestamp_client_shows_escape_sequences_from_the_server_escaped() {
     client.type_in("hello\n");
     let mut s = accept(&listener);
     expect_bytes(&mut s, b"hello");
-    // A hostile server: terminal escapes, DEL and a C1 control (U+009B, CSI).
-    s.write_all(&[ESCAPES, b"\x7f\xc2\x9b\tend"].concat()).unwrap();
-    client.wait_stdout("> ", 2);
-    client.type_in("\n");
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
-    assert_eq!(exit.stdout, format!("> {ESCAPES_SHOWN}\\u{{7f}}\\u{{9b}}\tend\n> "));
+    s.write_all(HOSTILE).unwrap();
+    let exit = end_with_an_empty_line(client, 1);
+    assert_eq!(exit.stdout, format!("> {HOSTILE_SHOWN}\n> "));
 }
 
 #[test]
@@ -349,5 +326,5 @@ fn tcp_timestamp_server_drops_a_client_that_reads_no_answers_and_serves_the_next
     let line = line.unwrap_or_else(|| server.fail("no line about the client that reads nothing"));
     assert!(line.contains("nothing for 10 s: is the peer stuck"), "{line:?}");
     drop(hostile);
-    server.wait_stdout(&format!("...connected from: {}\n", tuple(next.local_addr().unwrap())), 1);
+    server.wait_stdout(&format!("...connected from: {}\n", python_tuple(next.local_addr().unwrap())), 1);
 }

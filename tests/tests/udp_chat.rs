@@ -58,45 +58,20 @@ fn hostile_shown() -> String {
 
 #[test]
 fn udp_chat_takes_turns_client_first_until_the_client_says_88() {
-    let (server, client, addr) =
-        run_pair("udp-chat", "hi there\n你好, 客户端\n", "hello\nhow are you?\n88\n");
-    assert_eq!((server.code(), client.code()), (0, 0), "{server:?}\n{client:?}");
-    assert_eq!(
-        server.stdout,
-        format!(
-            "Listening on {addr}\n收到客户端消息: hello\n请输入:收到客户端消息: how are you?\n请输入:收到客户端消息: 88\n"
-        )
-    );
-    assert_eq!(
-        client.stdout,
-        "请输入:收到服务端消息: hi there\n请输入:收到服务端消息: 你好, 客户端\n请输入:"
-    );
-    assert_eq!((server.stderr.as_str(), client.stderr.as_str()), ("", ""));
+    assert_chat_takes_turns_until_the_client_says_88("udp-chat");
 }
 
 #[test]
 fn udp_chat_88_from_the_server_ends_both() {
-    let (server, client, addr) = run_pair("udp-chat", "88\nnever sent\n", "hello\nnever sent\n");
-    assert_eq!((server.code(), client.code()), (0, 0), "{server:?}\n{client:?}");
-    assert_eq!(server.stdout, format!("Listening on {addr}\n收到客户端消息: hello\n请输入:"));
-    assert_eq!(client.stdout, "请输入:收到服务端消息: 88\n");
+    assert_chat_88_from_the_server_ends_both("udp-chat");
 }
 
 /// End of input at `请输入:` says 88, on a line of its own: the prompt's
 /// line is ended on stdout before the notice goes to stderr.
 #[test]
 fn udp_chat_end_of_input_on_either_side_says_88_after_ending_the_prompt_line() {
-    let (server, client, _) = run_pair("udp-chat", "answer\n", "hello\n");
-    assert_eq!((server.code(), client.code()), (0, 0), "{server:?}\n{client:?}");
-    assert!(server.stdout.ends_with("请输入:收到客户端消息: 88\n"), "{server:?}");
-    assert_eq!(client.stdout, "请输入:收到服务端消息: answer\n请输入:\n");
-    assert_eq!(client.stderr, "udp-chat client: end of input, saying 88\n");
-
-    let (server, client, addr) = run_pair("udp-chat", "", "hello\nnever sent\n");
-    assert_eq!((server.code(), client.code()), (0, 0), "{server:?}\n{client:?}");
-    assert_eq!(server.stdout, format!("Listening on {addr}\n收到客户端消息: hello\n请输入:\n"));
-    assert_eq!(server.stderr, "udp-chat server: end of input, saying 88\n");
-    assert_eq!(client.stdout, "请输入:收到服务端消息: 88\n");
+    assert_chat_end_of_input_at_the_client_says_88("udp-chat");
+    assert_chat_end_of_input_at_the_server_says_88("udp-chat");
 }
 
 /// The chat is with the first client that speaks. (Before, the server
@@ -216,14 +191,9 @@ fn prompt(name: &str) -> &'static str {
 
 #[test]
 fn udp_chat_client_without_a_server_says_so_instead_of_waiting() {
-    let addr = unused_udp_addr().to_string();
-    let exit = run_with_input("udp-chat", &["client", &addr], "hello\n");
-    assert_one_line_error(
-        &exit,
-        1,
-        "udp-chat client: no server at",
-        &[&addr, "refused", "cargo run -p udp-chat -- server"],
-    );
+    let (start, hint) = ("udp-chat client: no server at", "cargo run -p udp-chat -- server");
+    let exit = assert_no_server(&program("udp-chat"), &["client"], unused_udp_addr(), start, hint);
+    assert_eq!(exit.stdout, PROMPT);
 }
 
 #[test]
@@ -247,9 +217,8 @@ fn udp_chat_client_ends_cleanly_when_the_server_has_gone() {
 #[test]
 fn udp_chat_server_on_an_address_in_use_says_so() {
     let taken = udp_socket();
-    let addr = taken.local_addr().unwrap().to_string();
-    let exit = run_with_input("udp-chat", &["server", &addr], "");
-    assert_one_line_error(&exit, 1, "udp-chat server: cannot bind", &[&addr, "address in use"]);
+    let addr = taken.local_addr().unwrap();
+    assert_address_in_use(&program("udp-chat"), &["server"], addr, "udp-chat server: cannot bind");
 }
 
 /// Bad usage is one line that says what is wrong, then the usage, exit 2:
@@ -274,24 +243,12 @@ fn assert_usage_errors(name: &str, path: &Path, run: &str) {
 
 #[test]
 fn udp_chat_duplex_bursts_from_both_sides_all_arrive_in_order() {
-    let (mut server, addr) = duplex_server();
+    let (server, addr) = duplex_server();
     let mut client = duplex_client(addr);
     // The server talks with the first client that speaks, so the client speaks first.
     client.type_in("hello\n");
     server.wait_stdout("收到客户端消息: hello\n", 1);
-    let from_client: Vec<String> = (0..200).map(|i| format!("client line {i}")).collect();
-    let from_server: Vec<String> = (0..200).map(|i| format!("服务端 {i}")).collect();
-    client.type_in(&(from_client.join("\n") + "\n"));
-    server.type_in(&(from_server.join("\n") + "\n"));
-    server.wait_stdout("收到客户端消息: client line 199\n", 1);
-    client.wait_stdout("收到服务端消息: 服务端 199\n", 1);
-    assert_eq!(received(&server.stdout(), "客户端")[1..], from_client);
-    assert_eq!(received(&client.stdout(), "服务端"), from_server);
-
-    client.close_stdin(); // end of input says 88, which ends both
-    let (server, client) = (server.wait_exit(), client.wait_exit());
-    assert_eq!((server.code(), client.code()), (0, 0), "{server:?}\n{client:?}");
-    assert_eq!(received(&server.stdout, "客户端").last(), Some(&"88"));
+    assert_duplex_bursts_arrive_in_order(server, client, 1);
 }
 
 #[test]
@@ -393,16 +350,10 @@ fn udp_chat_duplex_client_ends_cleanly_when_the_server_has_gone() {
 
 #[test]
 fn udp_chat_duplex_client_without_a_server_says_so() {
-    let addr = unused_udp_addr().to_string();
-    let mut client = Proc::example("udp_chat_duplex", &["client", &addr]);
-    client.type_in("hello\n");
-    let exit = client.wait_exit();
-    assert_one_line_error(
-        &exit,
-        1,
-        "udp_chat_duplex client: no server at",
-        &[&addr, "refused", "cargo run -p udp-chat --example udp_chat_duplex -- server"],
-    );
+    let (path, addr) = (example("udp_chat_duplex"), unused_udp_addr());
+    let hint = "cargo run -p udp-chat --example udp_chat_duplex -- server";
+    let exit = assert_no_server(&path, &["client"], addr, "udp_chat_duplex client: no server at", hint);
+    assert_eq!(exit.stdout, "");
 }
 
 #[test]
