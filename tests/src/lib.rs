@@ -537,3 +537,265 @@ pub fn recv_from(socket: &UdpSocket, buf: &mut [u8]) -> io::Result<(usize, Socke
         }
     }
 }
+
+// ------------------------------------------------------------- usage
+
+/// The name a program calls itself by: its file name (`tcp-chat`,
+/// `tcp_chat_duplex`).
+fn prog_name(path: &Path) -> String {
+    path.file_stem().map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+}
+
+/// Runs `path` with `args` (which need not be UTF-8: see [`not_utf8`]) and
+/// no input, and checks the usage error word for word: exit 2, nothing on
+/// stdout, and on stderr `PROG: <why>`, a blank line, then the usage
+/// exactly as `PROG --help` prints it; no panic, no Debug dump.
+pub fn assert_bad_usage<A: AsRef<OsStr>>(path: &Path, args: &[A], why: &str) {
+    let args: Vec<&OsStr> = args.iter().map(AsRef::as_ref).collect();
+    let mut proc = Proc::start_os(path, &args);
+    proc.close_stdin();
+    let exit = proc.wait_exit();
+    let prog = prog_name(path);
+    let usage = Proc::start(path, &["--help"]).wait_exit();
+    assert_eq!(usage.code(), 0, "{prog} --help: {usage:?}");
+    assert!(usage.stdout.starts_with(&format!("usage: {prog} ")), "{prog} --help: {usage:?}");
+    assert_usage_error(&exit, &format!("{prog}: {why}"), &[]);
+    assert_eq!(exit.stderr, format!("{prog}: {why}\n\n{}", usage.stdout), "{prog} {args:?}");
+    assert_eq!(exit.stdout, "", "{prog} {args:?}");
+}
+
+/// Malformed ADDRs, each with what a program must say of it after `PROG: `
+/// (rule 1's `bad_addr`: never a name lookup, never exit 1).
+pub const BAD_ADDRS: [(&str, &str); 11] = [
+    ("127.0.0.1:99999", "bad ADDR `127.0.0.1:99999`: port 99999 is out of range (0-65535)"),
+    ("9999", "bad ADDR `9999`: no host: did you mean 127.0.0.1:9999?"),
+    (":9999", "bad ADDR `:9999`: no host: did you mean 127.0.0.1:9999?"),
+    ("", "bad ADDR ``: no port: expected HOST:PORT"),
+    ("127.0.0.1", "bad ADDR `127.0.0.1`: no port: expected HOST:PORT"),
+    ("nowhere", "bad ADDR `nowhere`: no port: expected HOST:PORT"),
+    ("localhost:http", "bad ADDR `localhost:http`: port `http` is not a number"),
+    ("localhost:port", "bad ADDR `localhost:port`: port `port` is not a number"),
+    ("localhost:x", "bad ADDR `localhost:x`: port `x` is not a number"),
+    ("127.0.0.1:x", "bad ADDR `127.0.0.1:x`: port `x` is not a number"),
+    ("localhost:", "bad ADDR `localhost:`: port `` is not a number"),
+];
+
+/// Checks every one of [`BAD_ADDRS`] as the ADDR of `path`, after the
+/// arguments `before` (a role, or nothing), with [`assert_bad_usage`].
+pub fn assert_bad_addrs(path: &Path, before: &[&str]) {
+    for (addr, why) in BAD_ADDRS {
+        assert_bad_usage(path, &[before, &[addr]].concat(), why);
+    }
+}
+
+/// Checks that `path args` shows the usage: exit 0, stdout starting with
+/// `start` and holding every one of `parts` (the defaults), nothing on
+/// stderr.
+pub fn assert_help<A: AsRef<OsStr>>(path: &Path, args: &[A], start: &str, parts: &[&str]) {
+    let args: Vec<&OsStr> = args.iter().map(AsRef::as_ref).collect();
+    let exit = Proc::start_os(path, &args).wait_exit();
+    assert_eq!((exit.code(), exit.stderr.as_str()), (0, ""), "{args:?}: {exit:?}");
+    assert!(exit.stdout.starts_with(start), "{args:?}: {exit:?}");
+    for part in parts {
+        assert!(exit.stdout.contains(part), "{part:?} not in the usage: {exit:?}");
+    }
+}
+
+/// Checks the bad usages every two-role program answers alike (rule 1),
+/// `run` being how the user starts it (`cargo run -p tcp-chat --`): no
+/// role (it says how to start both sides), an unknown role, options,
+/// arguments that are not UTF-8, one argument too many, and every one of
+/// [`BAD_ADDRS`] for either role.
+#[cfg(unix)]
+pub fn assert_two_role_bad_usages(path: &Path, run: &str) {
+    let no_role =
+        format!("say which side to run: `{run} server` in one terminal, then `{run} client` in another");
+    assert_bad_usage(path, &[] as &[&str], &no_role);
+    let cases: [(&[&[u8]], &str); 8] = [
+        (&[b"talk"], "unknown role `talk`: expected `server` or `client`"),
+        (&[b"--bogus"], "unknown option `--bogus`"),
+        (&[b"client", b"--bogus"], "unknown option `--bogus`"),
+        (&[b"server", b"127.0.0.1:0", b"--bogus"], "unknown option `--bogus`"),
+        (&[b"server", b"\xff:0"], "argument `\u{fffd}:0` is not valid UTF-8"),
+        (&[b"\xffserver"], "argument `\u{fffd}server` is not valid UTF-8"),
+        (&[b"server", b"127.0.0.1:1", b"x"], "unexpected argument `x`"),
+        (&[b"server", b"127.0.0.1:0", b"extra"], "unexpected argument `extra`"),
+    ];
+    for (args, why) in cases {
+        let args: Vec<OsString> = args.iter().map(|a| not_utf8(a)).collect();
+        assert_bad_usage(path, &args, why);
+    }
+    for role in ["server", "client"] {
+        assert_bad_addrs(path, &[role]);
+    }
+}
+
+// ------------------------------------------------------------- no server, busy address, port scans
+
+/// Runs `path` with `args` and then `addr`, where no server is, typing
+/// `hello` and then end of input, and checks one line on stderr, exit 1:
+/// `<start> <addr>: `, the OS's words (`refused`), `is the server
+/// running?` and `hint`, how to start it. Returns the exit, for its stdout.
+pub fn assert_no_server(path: &Path, args: &[&str], addr: SocketAddr, start: &str, hint: &str) -> Exit {
+    let addr_arg = addr.to_string();
+    let mut proc = Proc::start(path, &[args, &[&addr_arg]].concat());
+    proc.type_in("hello\n");
+    proc.close_stdin();
+    let exit = proc.wait_exit();
+    assert_one_line_error(
+        &exit,
+        1,
+        &format!("{start} {addr}: "),
+        &["refused", "is the server running?", hint],
+    );
+    exit
+}
+
+/// Runs `path` with `args` and then `addr`, which a socket of the test
+/// holds, with no input, and checks one line on stderr, exit 1: `<start>
+/// <addr>: `, the OS's words, `address in use` and the hint `pass another
+/// ADDR, e.g. 127.0.0.1:0`; nothing on stdout.
+pub fn assert_address_in_use(path: &Path, args: &[&str], addr: SocketAddr, start: &str) {
+    let addr_arg = addr.to_string();
+    let mut proc = Proc::start(path, &[args, &[&addr_arg]].concat());
+    proc.close_stdin();
+    let exit = proc.wait_exit();
+    let parts = ["address in use", "pass another ADDR, e.g. 127.0.0.1:0"];
+    assert_one_line_error(&exit, 1, &format!("{start} {addr}: "), &parts);
+    assert_eq!(exit.stdout, "", "{exit:?}");
+}
+
+/// Connects to `server`, listening at `addr`, and closes at once without a
+/// word, as a port scan or a health check does; waits until the server
+/// says on stderr that a client left without a word. Returns the address
+/// the connection came from.
+pub fn connect_and_leave(server: &Proc, addr: SocketAddr) -> SocketAddr {
+    let scan = connect(addr);
+    let scan_addr = scan.local_addr().expect("local address");
+    drop(scan);
+    server.wait_stderr("left without a word");
+    scan_addr
+}
+
+/// The lines between the prompts of a `> ` client that ended cleanly at
+/// end of input: exit 0, nothing on stderr, and the last prompt, still
+/// open then, ended with a newline (`> \n`), so the shell's prompt does
+/// not land after it.
+pub fn between_prompts_ended(exit: &Exit) -> Vec<&str> {
+    assert_eq!((exit.code(), exit.stderr.as_str()), (0, ""), "{exit:?}");
+    let shown = exit.stdout.strip_suffix('\n').filter(|s| s.ends_with("> "));
+    between_prompts(shown.unwrap_or_else(|| panic!("the last prompt's line is not ended: {exit:?}")))
+}
+
+/// [`ESCAPES`], then DEL, the C1 control U+009B (a CSI in one character
+/// to some terminals), a tab, which stays, and `end`: every kind of
+/// control character a peer may send, for rule 3 whole.
+pub const HOSTILE: &[u8] = b"\x1b]0;pwned\x07\x1b[2J\x1b[31m\x7f\xc2\x9b\tend";
+
+/// [`HOSTILE`] as a program must show it.
+pub const HOSTILE_SHOWN: &str = "\\u{1b}]0;pwned\\u{7}\\u{1b}[2J\\u{1b}[31m\\u{7f}\\u{9b}\tend";
+
+// ------------------------------------------------------------- the turn-taking chat
+
+/// Runs a whole session of the turn-taking chat `name` (`tcp-chat` and
+/// `udp-chat`: the article's one chat over TCP and over UDP) with
+/// [`run_pair`] and checks that both sides exit 0. Returns how they ended,
+/// the server's stdout cut to what follows its first lines: `Listening on
+/// ADDR`, then for TCP `客户端已连接: ('127.0.0.1', PORT)`.
+fn chat_session(name: &str, server_input: &str, client_input: &str) -> (Exit, Exit) {
+    let (mut server, client, addr) = run_pair(name, server_input, client_input);
+    assert_eq!((server.code(), client.code()), (0, 0), "{server:?}\n{client:?}");
+    let listening = format!("Listening on {addr}\n");
+    let mut rest = server.stdout.strip_prefix(&listening).unwrap_or_else(|| panic!("{server:?}"));
+    if name == "tcp-chat" {
+        let connected = rest.strip_prefix("客户端已连接: ('127.0.0.1', ").and_then(|r| r.split_once(")\n"));
+        let (port, after) = connected.unwrap_or_else(|| panic!("no 客户端已连接 line: {server:?}"));
+        assert!(port.parse::<u16>().is_ok(), "{server:?}");
+        rest = after;
+    }
+    server.stdout = rest.to_string();
+    (server, client)
+}
+
+/// The chat of the article: the client speaks first, then each side
+/// answers in turn, until the client says `88`.
+pub fn assert_chat_takes_turns_until_the_client_says_88(name: &str) {
+    let (server, client) = chat_session(name, "hi there\n你好, 客户端\n", "hello\nhow are you?\n88\n");
+    assert_eq!(
+        server.stdout,
+        "收到客户端消息: hello\n请输入:收到客户端消息: how are you?\n请输入:收到客户端消息: 88\n"
+    );
+    assert_eq!(
+        client.stdout,
+        "请输入:收到服务端消息: hi there\n请输入:收到服务端消息: 你好, 客户端\n请输入:"
+    );
+    assert_eq!((server.stderr.as_str(), client.stderr.as_str()), ("", ""));
+}
+
+/// `88` from the server ends both sides; nothing typed after it is sent.
+pub fn assert_chat_88_from_the_server_ends_both(name: &str) {
+    let (server, client) = chat_session(name, "88\nnever sent\n", "hello\nnever sent\n");
+    assert_eq!(server.stdout, "收到客户端消息: hello\n请输入:");
+    assert_eq!(client.stdout, "请输入:收到服务端消息: 88\n");
+    assert_eq!((server.stderr.as_str(), client.stderr.as_str()), ("", ""));
+}
+
+/// End of input at the client's `请输入:` says 88 for it, on a line of its
+/// own: the prompt's line is ended on stdout before the notice on stderr.
+pub fn assert_chat_end_of_input_at_the_client_says_88(name: &str) {
+    let (server, client) = chat_session(name, "answer\n", "hello\n");
+    assert_eq!(server.stdout, "收到客户端消息: hello\n请输入:收到客户端消息: 88\n");
+    assert_eq!(client.stdout, "请输入:收到服务端消息: answer\n请输入:\n");
+    assert_eq!(client.stderr, format!("{name} client: end of input, saying 88\n"));
+}
+
+/// End of input at the server's `请输入:` says 88 for it, on a line of its
+/// own, as at the client.
+pub fn assert_chat_end_of_input_at_the_server_says_88(name: &str) {
+    let (server, client) = chat_session(name, "", "hello\nnever sent\n");
+    assert_eq!(server.stdout, "收到客户端消息: hello\n请输入:\n");
+    assert_eq!(server.stderr, format!("{name} server: end of input, saying 88\n"));
+    assert_eq!(client.stdout, "请输入:收到服务端消息: 88\n");
+}
+
+// ------------------------------------------------------------- the timestamp programs
+
+/// An address as Python prints an address tuple: `('127.0.0.1', 40278)`.
+pub fn python_tuple(addr: SocketAddr) -> String {
+    format!("('{}', {})", addr.ip(), addr.port())
+}
+
+/// Ends a timestamp client, whose prompt is `> ` and which an empty line
+/// ends, once it has shown `answers` answers; returns how it ended, checked
+/// to be exit 0.
+pub fn end_with_an_empty_line(mut client: Proc, answers: usize) -> Exit {
+    client.wait_stdout("> ", answers + 1);
+    client.type_in("\n");
+    let exit = client.wait_exit();
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    exit
+}
+
+// ------------------------------------------------------------- the duplex chats
+
+/// With `server` and `client` of a duplex chat (`tcp_chat_duplex`,
+/// `udp_chat_duplex`) connected, and the server's first `heard` messages
+/// received already: both sides type 200 lines at once, without waiting
+/// for each other, and every line arrives, in order; then end of input at
+/// the client says 88, which ends both cleanly.
+pub fn assert_duplex_bursts_arrive_in_order(mut server: Proc, mut client: Proc, heard: usize) {
+    let from_client: Vec<String> = (0..200).map(|i| format!("client line {i}")).collect();
+    let from_server: Vec<String> = (0..200).map(|i| format!("服务端 {i}")).collect();
+    client.type_in(&(from_client.join("\n") + "\n"));
+    server.type_in(&(from_server.join("\n") + "\n"));
+    server.wait_stdout("收到客户端消息: client line 199\n", 1);
+    client.wait_stdout("收到服务端消息: 服务端 199\n", 1);
+    assert_eq!(received(&server.stdout(), "客户端")[heard..], from_client);
+    assert_eq!(received(&client.stdout(), "服务端"), from_server);
+
+    client.close_stdin();
+    let (server, client) = (server.wait_exit(), client.wait_exit());
+    assert_eq!((server.code(), client.code()), (0, 0), "{server:?}\n{client:?}");
+    assert_eq!(received(&server.stdout, "客户端").last(), Some(&"88"));
+    assert_eq!((server.stderr.as_str(), client.stderr.as_str()), ("", ""));
+}

@@ -65,9 +65,7 @@ fn basic_client_and_server_talk() {
 #[test]
 fn basic_examples_help_shows_the_article_s_port_9000() {
     for name in ["basic_server", "basic_client"] {
-        let exit = Proc::example(name, &["--help"]).wait_exit();
-        assert_eq!(exit.code(), 0, "{exit:?}");
-        assert!(exit.stdout.starts_with(&format!("usage: {name} [ADDR]")), "{exit:?}");
-        assert!(exit.stdout.contains("default 127.0.0.1:9000"), "{exit:?}");
+        let start = format!("usage: {name} [ADDR]");
+        assert_help(&example(name), &["--help"], &start, &["default 127.0.0.1:9000"]);
     }
 }

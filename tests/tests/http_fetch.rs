@@ -363,8 +363,8 @@ fn http_fetch_says_what_is_wrong_with_out_before_fetching() {
         &["does its folder exist?"],
     );
     assert!(folder.names().is_empty());
-    let exit = run_with_input("http-fetch", &[&format!("http://{addr}/"), ""], "");
-    assert_usage_error(&exit, "http-fetch: bad OUT ``: no file name", &[]);
+    let args = [&format!("http://{addr}/"), ""];
+    assert_bad_usage(&program("http-fetch"), &args, "bad OUT ``: no file name");
     assert_no_connection(&listener);
 }
 
@@ -404,20 +404,10 @@ fn http_fetch_says_when_nothing_listens() {
 #[test]
 fn http_fetch_usage() {
     for args in [&["--help"][..], &["127.0.0.1:1/", "-h"]] {
-        let exit = run_with_input("http-fetch", args, "");
-        assert_eq!((exit.code(), exit.stderr.as_str()), (0, ""), "{exit:?}");
-        for part in [
-            "usage: http-fetch [URL] [OUT]",
-            "http://www.sina.com.cn/",
-            "sina.html",
-            "report.pdf",
-            "index.html",
-        ] {
-            assert!(exit.stdout.contains(part), "{part:?} not in {exit:?}");
-        }
+        let parts = ["http://www.sina.com.cn/", "sina.html", "report.pdf", "index.html"];
+        assert_help(&program("http-fetch"), args, "usage: http-fetch [URL] [OUT]", &parts);
     }
-    let exit = run_with_input("http-fetch", &["a", "b", "c"], "");
-    assert_usage_error(&exit, "http-fetch: unexpected argument `c`", &[]);
+    assert_bad_usage(&program("http-fetch"), &["a", "b", "c"], "unexpected argument `c`");
 }
 
 // ------------------------------------------------- RFC 9112, read strictly
@@ -594,24 +584,24 @@ fn http_fetch_shows_escape_sequences_escaped() {
 #[test]
 fn http_fetch_refuses_bad_arguments_before_any_lookup() {
     let (listener, addr) = listen();
-    let exit = Proc::start_os(&program("http-fetch"), &[&not_utf8(b"\xff:0")]).wait_exit();
-    assert_usage_error(&exit, "http-fetch: argument `\u{FFFD}:0` is not valid UTF-8", &[]);
-    for (args, first) in [
-        (vec!["--bogus".to_string()], "http-fetch: unknown option `--bogus`".to_string()),
-        (vec![format!("http://{addr}/"), "-o".into()], "http-fetch: unknown option `-o`".into()),
-        (vec![format!("http://{addr}:80/")], format!("http-fetch: bad host `{addr}` in `http://{addr}:80/`")),
-        (vec![format!("{addr}:+80/")], "http-fetch: bad port `+80`".into()),
-        (vec!["http://127.0.0.1:0/".into()], "http-fetch: bad port `0`".into()),
-        (vec![format!("http:/{addr}/")], "http-fetch: bad host `http`".into()),
-        (vec![format!("http//{addr}/")], "http-fetch: bad host `http`".into()),
+    let http_fetch = program("http-fetch");
+    assert_bad_usage(&http_fetch, &[not_utf8(b"\xff:0")], "argument `\u{FFFD}:0` is not valid UTF-8");
+    let expected = "expected http://HOST[:PORT][/PATH]";
+    for (args, why) in [
+        (vec!["--bogus".to_string()], "unknown option `--bogus`".to_string()),
+        (vec![format!("http://{addr}/"), "-o".into()], "unknown option `-o`".into()),
+        (vec![format!("http://{addr}:80/")], format!("bad host `{addr}` in `http://{addr}:80/`: {expected}")),
+        (vec![format!("{addr}:+80/")], format!("bad port `+80` in `{addr}:+80/`")),
+        (vec!["http://127.0.0.1:0/".into()], "bad port `0` in `http://127.0.0.1:0/`".into()),
+        (vec![format!("http:/{addr}/")], format!("bad host `http` in `http:/{addr}/`: {expected}")),
+        (vec![format!("http//{addr}/")], format!("bad host `http` in `http//{addr}/`: {expected}")),
+        (vec![format!("http://{addr}/"), "newdir/".into()], "bad OUT `newdir/`: no file name".into()),
         (
-            vec![format!("http://{addr}/"), "newdir/".into()],
-            "http-fetch: bad OUT `newdir/`: no file name".into(),
+            vec![format!("127.0.0.1:+{}", addr.port())],
+            format!("bad port `+{0}` in `127.0.0.1:+{0}`", addr.port()),
         ),
-        (vec![format!("127.0.0.1:+{}", addr.port())], format!("http-fetch: bad port `+{}`", addr.port())),
     ] {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        assert_usage_error(&run_with_input("http-fetch", &args, ""), &first, &[]);
+        assert_bad_usage(&http_fetch, &args, &why);
     }
     assert_no_connection(&listener);
 }

@@ -1,6 +1,5 @@
 //! tcp-chat (article 000) and its duplex example as processes on real sockets.
 
-use std::ffi::{OsStr, OsString};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::Path;
@@ -26,46 +25,22 @@ fn after_connect(stdout: &str) -> &str {
 
 #[test]
 fn tcp_chat_takes_turns_client_first_until_the_client_says_88() {
-    let (server, client, _) = run_pair("tcp-chat", "hi there\n你好, 客户端\n", "hello\nhow are you?\n88\n");
-    assert_eq!(server.code(), 0, "{server:?}");
-    assert_eq!(client.code(), 0, "{client:?}");
-    assert_eq!(
-        after_connect(&server.stdout),
-        "收到客户端消息: hello\n请输入:收到客户端消息: how are you?\n请输入:收到客户端消息: 88\n"
-    );
-    assert_eq!(
-        client.stdout,
-        "请输入:收到服务端消息: hi there\n请输入:收到服务端消息: 你好, 客户端\n请输入:"
-    );
-    assert_eq!((server.stderr.as_str(), client.stderr.as_str()), ("", ""));
+    assert_chat_takes_turns_until_the_client_says_88("tcp-chat");
 }
 
 #[test]
 fn tcp_chat_88_from_the_server_ends_both() {
-    let (server, client, _) = run_pair("tcp-chat", "88\nnever sent\n", "hello\nnever sent\n");
-    assert_eq!((server.code(), client.code()), (0, 0), "{server:?}\n{client:?}");
-    assert_eq!(after_connect(&server.stdout), "收到客户端消息: hello\n请输入:");
-    assert_eq!(client.stdout, "请输入:收到服务端消息: 88\n");
-    assert_eq!((server.stderr.as_str(), client.stderr.as_str()), ("", ""));
+    assert_chat_88_from_the_server_ends_both("tcp-chat");
 }
 
 #[test]
 fn tcp_chat_end_of_input_at_the_client_says_88() {
-    let (server, client, _) = run_pair("tcp-chat", "answer\n", "hello\n");
-    assert_eq!((server.code(), client.code()), (0, 0), "{server:?}\n{client:?}");
-    assert_eq!(after_connect(&server.stdout), "收到客户端消息: hello\n请输入:收到客户端消息: 88\n");
-    // The prompt's line is ended before the line on stderr, so the two never share a line.
-    assert_eq!(client.stdout, "请输入:收到服务端消息: answer\n请输入:\n");
-    assert_eq!(client.stderr, "tcp-chat client: end of input, saying 88\n");
+    assert_chat_end_of_input_at_the_client_says_88("tcp-chat");
 }
 
 #[test]
 fn tcp_chat_end_of_input_at_the_server_says_88() {
-    let (server, client, _) = run_pair("tcp-chat", "", "hello\nnever sent\n");
-    assert_eq!((server.code(), client.code()), (0, 0), "{server:?}\n{client:?}");
-    assert_eq!(after_connect(&server.stdout), "收到客户端消息: hello\n请输入:\n");
-    assert_eq!(server.stderr, "tcp-chat server: end of input, saying 88\n");
-    assert_eq!(client.stdout, "请输入:收到服务端消息: 88\n");
+    assert_chat_end_of_input_at_the_server_says_88("tcp-chat");
 }
 
 #[test]
@@ -149,44 +124,29 @@ fn tcp_chat_client_ends_cleanly_when_the_server_is_killed() {
 
 #[test]
 fn tcp_chat_client_without_a_server_says_start_it_first() {
-    let addr = unused_addr().to_string();
-    let exit = run_with_input("tcp-chat", &["client", &addr], "hello\n");
-    assert_one_line_error(
-        &exit,
-        1,
-        "tcp-chat client: cannot connect to",
-        &[&addr, "refused", "cargo run -p tcp-chat -- server"],
-    );
+    let (start, hint) = ("tcp-chat client: cannot connect to", "cargo run -p tcp-chat -- server");
+    let exit = assert_no_server(&program("tcp-chat"), &["client"], unused_addr(), start, hint);
+    assert_eq!(exit.stdout, "");
 }
 
 #[test]
 fn tcp_chat_server_on_an_address_in_use_says_so() {
     let (_listener, addr) = listen();
-    let exit = run_with_input("tcp-chat", &["server", &addr.to_string()], "");
-    assert_one_line_error(
-        &exit,
-        1,
-        "tcp-chat server: cannot listen on",
-        &[&addr.to_string(), "address in use"],
-    );
+    assert_address_in_use(&program("tcp-chat"), &["server"], addr, "tcp-chat server: cannot listen on");
 }
 
 #[test]
 fn tcp_chat_server_shows_escape_sequences_escaped() {
     let (mut server, addr) = server();
     let mut peer = connect(addr);
-    // ESC sequences, DEL, the C1 control U+009B (CSI in one character), and a tab, which stays.
-    peer.write_all(&[ESCAPES, "\x7f\u{9b}\tend".as_bytes()].concat()).unwrap();
+    peer.write_all(HOSTILE).unwrap();
     server.wait_stdout(PROMPT, 1);
     drop(peer);
     server.type_in("anyone there?\n");
     let exit = server.wait_exit();
     assert_eq!(exit.code(), 0, "{exit:?}");
     // The prompt's line is ended before `... closed the connection ...` on stderr.
-    assert_eq!(
-        after_connect(&exit.stdout),
-        format!("收到客户端消息: {ESCAPES_SHOWN}\\u{{7f}}\\u{{9b}}\tend\n{PROMPT}\n")
-    );
+    assert_eq!(after_connect(&exit.stdout), format!("收到客户端消息: {HOSTILE_SHOWN}\n{PROMPT}\n"));
 }
 
 #[test]
@@ -196,26 +156,19 @@ fn tcp_chat_client_shows_escape_sequences_escaped() {
     client.type_in("hello\n");
     let mut peer = accept(&listener);
     expect_bytes(&mut peer, b"hello");
-    peer.write_all(&[ESCAPES, "\x7f\u{9b}\tend".as_bytes()].concat()).unwrap();
+    peer.write_all(HOSTILE).unwrap();
     client.wait_stdout(PROMPT, 2);
     client.type_in("88\n");
     expect_bytes(&mut peer, b"88");
     let exit = client.wait_exit();
     assert_eq!(exit.code(), 0, "{exit:?}");
-    assert_eq!(
-        exit.stdout,
-        format!("{PROMPT}收到服务端消息: {ESCAPES_SHOWN}\\u{{7f}}\\u{{9b}}\tend\n{PROMPT}")
-    );
+    assert_eq!(exit.stdout, format!("{PROMPT}收到服务端消息: {HOSTILE_SHOWN}\n{PROMPT}"));
 }
 
 #[test]
 fn tcp_chat_server_waits_for_the_next_client_when_one_leaves_without_a_word() {
     let (mut server, addr) = server();
-    // A port scan or a health check: connect, then close at once.
-    let scan = connect(addr);
-    let scan_port = scan.local_addr().unwrap().port();
-    drop(scan);
-    server.wait_stderr("left without a word");
+    let scan_port = connect_and_leave(&server, addr).port();
     let mut peer = connect(addr);
     peer.write_all(b"hello").unwrap();
     server.wait_stdout(PROMPT, 1);
@@ -282,56 +235,15 @@ fn tcp_chat_server_pauses_after_a_failed_accept() {
     assert_failed_accepts_pause(&program("tcp-chat"), &["server", "127.0.0.1:0"]);
 }
 
-/// Runs `path` with `args` and checks a usage error: exit 2, nothing on
-/// stdout, `line` on stderr, a blank line, then the usage.
-fn assert_bad_usage(path: &Path, args: &[OsString], line: &str) {
-    let mut proc = Proc::start_os(path, &args.iter().map(OsString::as_os_str).collect::<Vec<&OsStr>>());
-    proc.close_stdin();
-    let exit = proc.wait_exit();
-    let prog = line.split(':').next().unwrap_or_default();
-    assert_usage_error(&exit, &format!("{prog}: "), &[]);
-    assert_eq!(exit.stderr.split_once("\n\nusage: ").map(|(first, _)| first), Some(line), "{args:?}");
-    assert_eq!(exit.stdout, "", "{args:?}");
-}
-
-/// The bad usages every two-role program answers, as (arguments, what
-/// follows `PROG: ` on the first stderr line).
-fn bad_usages(no_role: &str) -> Vec<(Vec<OsString>, String)> {
-    let os = |args: &[&str]| args.iter().map(OsString::from).collect::<Vec<_>>();
-    vec![
-        (vec![], format!("say which side to run: {no_role}")),
-        (os(&["talk"]), "unknown role `talk`: expected `server` or `client`".into()),
-        (os(&["server", "127.0.0.1:1", "x"]), "unexpected argument `x`".into()),
-        (os(&["--bogus"]), "unknown option `--bogus`".into()),
-        (os(&["client", "--bogus"]), "unknown option `--bogus`".into()),
-        (vec!["server".into(), not_utf8(b"\xff:0")], "argument `\u{fffd}:0` is not valid UTF-8".into()),
-        (
-            os(&["server", "127.0.0.1:99999"]),
-            "bad ADDR `127.0.0.1:99999`: port 99999 is out of range (0-65535)".into(),
-        ),
-        (os(&["client", "9999"]), "bad ADDR `9999`: no host: did you mean 127.0.0.1:9999?".into()),
-        (os(&["client", ":9999"]), "bad ADDR `:9999`: no host: did you mean 127.0.0.1:9999?".into()),
-        (os(&["client", ""]), "bad ADDR ``: no port: expected HOST:PORT".into()),
-        (os(&["server", "127.0.0.1"]), "bad ADDR `127.0.0.1`: no port: expected HOST:PORT".into()),
-        (os(&["client", "localhost:http"]), "bad ADDR `localhost:http`: port `http` is not a number".into()),
-    ]
-}
-
 #[test]
 fn tcp_chat_bad_usage_says_what_is_wrong_and_exits_2() {
-    let no_role = "`cargo run -p tcp-chat -- server` in one terminal, then `cargo run -p tcp-chat -- client` in another";
-    for (args, why) in bad_usages(no_role) {
-        assert_bad_usage(&program("tcp-chat"), &args, &format!("tcp-chat: {why}"));
-    }
+    assert_two_role_bad_usages(&program("tcp-chat"), "cargo run -p tcp-chat --");
 }
 
 #[test]
 fn tcp_chat_help_anywhere_shows_the_usage_and_the_default() {
     for args in [&["--help"][..], &["server", "-h"], &["--bogus", "--help"]] {
-        let exit = run_with_input("tcp-chat", args, "");
-        assert_eq!((exit.code(), exit.stderr.as_str()), (0, ""), "{args:?}");
-        assert!(exit.stdout.starts_with("usage: tcp-chat server [ADDR]"), "{exit:?}");
-        assert!(exit.stdout.contains("127.0.0.1:6666"), "{exit:?}");
+        assert_help(&program("tcp-chat"), args, "usage: tcp-chat server [ADDR]", &["127.0.0.1:6666"]);
     }
 }
 
@@ -346,22 +258,8 @@ fn duplex_pair() -> (Proc, Proc) {
 
 #[test]
 fn tcp_chat_duplex_bursts_from_both_sides_all_arrive_in_order() {
-    let (mut server, mut client) = duplex_pair();
-    let from_client: Vec<String> = (0..200).map(|i| format!("client line {i}")).collect();
-    let from_server: Vec<String> = (0..200).map(|i| format!("服务端 {i}")).collect();
-    // Both sides type at once, without waiting for each other.
-    client.type_in(&(from_client.join("\n") + "\n"));
-    server.type_in(&(from_server.join("\n") + "\n"));
-    server.wait_stdout("收到客户端消息: client line 199\n", 1);
-    client.wait_stdout("收到服务端消息: 服务端 199\n", 1);
-    assert_eq!(received(&server.stdout(), "客户端"), from_client);
-    assert_eq!(received(&client.stdout(), "服务端"), from_server);
-
-    client.close_stdin(); // end of input says 88, which ends both
-    let (server, client) = (server.wait_exit(), client.wait_exit());
-    assert_eq!((server.code(), client.code()), (0, 0), "{server:?}\n{client:?}");
-    assert_eq!(received(&server.stdout, "客户端").last(), Some(&"88"));
-    assert_eq!((server.stderr.as_str(), client.stderr.as_str()), ("", ""));
+    let (server, client) = duplex_pair();
+    assert_duplex_bursts_arrive_in_order(server, client, 0);
 }
 
 /// A port scan (connect, close at once) does not take the duplex server's
@@ -369,9 +267,7 @@ fn tcp_chat_duplex_bursts_from_both_sides_all_arrive_in_order() {
 #[test]
 fn tcp_chat_duplex_server_waits_for_the_next_client_when_one_leaves_at_once() {
     let (mut server, addr) = Proc::server(&example("tcp_chat_duplex"), &["server", "127.0.0.1:0"]);
-    let scan = connect(addr);
-    let scan_addr = scan.local_addr().unwrap();
-    drop(scan);
+    let scan_addr = connect_and_leave(&server, addr);
     server.wait_stderr(&format!(
         "tcp_chat_duplex server: client {scan_addr} left without a word, waiting for the next one\n"
     ));
@@ -430,7 +326,7 @@ fn tcp_chat_duplex_server_shows_escapes_and_says_when_the_client_leaves_without_
     let (server, addr) = Proc::server(&example("tcp_chat_duplex"), &["server", "127.0.0.1:0"]);
     let mut peer = connect(addr);
     let port = peer.local_addr().unwrap().port();
-    peer.write_all(&[ESCAPES, "\x7f\u{9b}\tend\n".as_bytes()].concat()).unwrap();
+    peer.write_all(&[HOSTILE, b"\n"].concat()).unwrap();
     server.wait_stdout("收到客户端消息", 1);
     drop(peer);
     let exit = server.wait_exit();
@@ -438,7 +334,7 @@ fn tcp_chat_duplex_server_shows_escapes_and_says_when_the_client_leaves_without_
     assert_eq!(
         exit.stdout,
         format!(
-            "Listening on {addr}\n客户端已连接: ('127.0.0.1', {port})\n收到客户端消息: {ESCAPES_SHOWN}\\u{{7f}}\\u{{9b}}\tend\n"
+            "Listening on {addr}\n客户端已连接: ('127.0.0.1', {port})\n收到客户端消息: {HOSTILE_SHOWN}\n"
         )
     );
     assert_eq!(
@@ -466,11 +362,8 @@ fn tcp_chat_duplex_client_shows_escapes_and_says_when_the_server_leaves_without_
 
 #[test]
 fn tcp_chat_duplex_bad_usage_says_what_is_wrong_and_exits_2() {
-    let no_role = "`cargo run -p tcp-chat --example tcp_chat_duplex -- server` in one terminal, then `cargo run -p tcp-chat --example tcp_chat_duplex -- client` in another";
-    for (args, why) in bad_usages(no_role) {
-        assert_bad_usage(&example("tcp_chat_duplex"), &args, &format!("tcp_chat_duplex: {why}"));
-    }
-    let exit = Proc::example("tcp_chat_duplex", &["client", "--help"]).wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
-    assert!(exit.stdout.contains("127.0.0.1:6666"), "{exit:?}");
+    let tcp_chat_duplex = example("tcp_chat_duplex");
+    assert_two_role_bad_usages(&tcp_chat_duplex, "cargo run -p tcp-chat --example tcp_chat_duplex --");
+    let start = "usage: tcp_chat_duplex server [ADDR]";
+    assert_help(&tcp_chat_duplex, &["client", "--help"], start, &["127.0.0.1:6666"]);
 }

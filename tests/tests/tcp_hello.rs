@@ -3,7 +3,7 @@
 //! crates (with article 002's `basic_*` examples) do with hostile peers and
 //! careless users, as processes on real sockets.
 
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsString;
 use std::io::Write;
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
@@ -206,32 +206,24 @@ fn hello_server_threads_go_away_when_clients_leave() {
 #[test]
 fn hello_server_on_an_address_in_use_says_so_and_exits_1() {
     let (_taken, addr) = listen();
-    let exit = Proc::program("tcp-hello-server", &[&addr.to_string()]).wait_exit();
-    assert_one_line_error(
-        &exit,
-        1,
-        &format!("tcp-hello-server: cannot listen on {addr}: "),
-        &["address in use", "pass another ADDR", "127.0.0.1:0"],
-    );
-    assert_eq!(exit.stdout, "");
+    assert_address_in_use(&program("tcp-hello-server"), &[], addr, "tcp-hello-server: cannot listen on");
 }
 
 #[test]
 fn hello_server_help_prints_usage_and_exits_0() {
-    let exit = Proc::program("tcp-hello-server", &["--help"]).wait_exit();
-    assert_eq!(exit.code(), 0);
-    assert!(exit.stdout.starts_with("usage: tcp-hello-server [ADDR]\n"), "{exit:?}");
-    assert!(exit.stdout.contains("127.0.0.1:9999"), "default address in the usage");
-    assert_eq!(exit.stderr, "");
+    let start = "usage: tcp-hello-server [ADDR]\n";
+    assert_help(&program("tcp-hello-server"), &["--help"], start, &["127.0.0.1:9999"]);
 }
 
 #[test]
 fn hello_server_bad_arguments_print_usage_and_exit_2() {
-    for args in [&["9999"][..], &["127.0.0.1:x"], &["127.0.0.1:0", "extra"], &["--port"]] {
-        let exit = Proc::program("tcp-hello-server", args).wait_exit();
-        assert_eq!(exit.code(), 2, "{args:?}: {exit:?}");
-        assert!(exit.stderr.contains("usage: tcp-hello-server [ADDR]"), "{args:?}: {exit:?}");
-        assert_eq!(exit.stdout, "");
+    for (args, why) in [
+        (&["9999"][..], "bad ADDR `9999`: no host: did you mean 127.0.0.1:9999?"),
+        (&["127.0.0.1:x"], "bad ADDR `127.0.0.1:x`: port `x` is not a number"),
+        (&["127.0.0.1:0", "extra"], "unexpected argument `extra`"),
+        (&["--port"], "unknown option `--port`"),
+    ] {
+        assert_bad_usage(&program("tcp-hello-server"), args, why);
     }
 }
 
@@ -286,14 +278,8 @@ fn hello_client_shows_a_reply_that_is_not_utf8_with_replacement_characters() {
 
 #[test]
 fn hello_client_with_no_server_says_to_start_one_and_exits_1() {
-    let addr = unused_addr();
-    let exit = Proc::program("tcp-hello-client", &[&addr.to_string()]).wait_exit();
-    assert_one_line_error(
-        &exit,
-        1,
-        &format!("tcp-hello-client: cannot connect to {addr}: "),
-        &["refused", "is the server running?", "cargo run -p tcp-hello-server"],
-    );
+    let (start, hint) = ("tcp-hello-client: cannot connect to", "cargo run -p tcp-hello-server");
+    let exit = assert_no_server(&program("tcp-hello-client"), &[], unused_addr(), start, hint);
     assert_eq!(exit.stdout, "");
 }
 
@@ -312,13 +298,13 @@ fn hello_client_whose_server_closes_early_says_so_and_exits_1() {
 
 #[test]
 fn hello_client_help_and_bad_arguments() {
-    let exit = Proc::program("tcp-hello-client", &["-h"]).wait_exit();
-    assert_eq!(exit.code(), 0);
-    assert!(exit.stdout.starts_with("usage: tcp-hello-client [ADDR] [NAME...]\n"), "{exit:?}");
-    for args in [&["Bob"][..], &["127.0.0.1:9999", ""]] {
-        let exit = Proc::program("tcp-hello-client", args).wait_exit();
-        assert_eq!(exit.code(), 2, "{args:?}: {exit:?}");
-        assert!(exit.stderr.contains("usage: tcp-hello-client"), "{exit:?}");
+    let tcp_hello_client = program("tcp-hello-client");
+    assert_help(&tcp_hello_client, &["-h"], "usage: tcp-hello-client [ADDR] [NAME...]\n", &[]);
+    for (args, why) in [
+        (&["Bob"][..], "bad ADDR `Bob`: no port: expected HOST:PORT"),
+        (&["127.0.0.1:9999", ""], "an empty NAME would send nothing"),
+    ] {
+        assert_bad_usage(&tcp_hello_client, args, why);
     }
 }
 
@@ -374,25 +360,13 @@ fn one_shot_client_and_server_talk() {
 
 #[test]
 fn one_shot_examples_report_refused_and_address_in_use() {
-    for client in ["one_shot_client", "basic_client"] {
-        let addr = unused_addr();
-        let exit = Proc::example(client, &[&addr.to_string()]).wait_exit();
-        assert_one_line_error(
-            &exit,
-            1,
-            &format!("{client}: cannot connect to {addr}: "),
-            &["refused", "is the server running?"],
-        );
-    }
-    for server in ["one_shot_server", "basic_server"] {
+    for (client, server) in [("one_shot_client", "one_shot_server"), ("basic_client", "basic_server")] {
+        let start = format!("{client}: cannot connect to");
+        let exit =
+            assert_no_server(&example(client), &[], unused_addr(), &start, &format!("start {server} first"));
+        assert_eq!(exit.stdout, "");
         let (_taken, addr) = listen();
-        let exit = Proc::example(server, &[&addr.to_string()]).wait_exit();
-        assert_one_line_error(
-            &exit,
-            1,
-            &format!("{server}: cannot listen on {addr}: "),
-            &["address in use", "pass another ADDR"],
-        );
+        assert_address_in_use(&example(server), &[], addr, &format!("{server}: cannot listen on"));
     }
 }
 
@@ -432,12 +406,6 @@ fn hello_programs_answer_bad_arguments_with_what_is_wrong_and_the_usage() {
         let mut cases: Vec<(Vec<OsString>, &str)> = vec![
             (vec![not_utf8(b"\xff:0")], "argument `\u{FFFD}:0` is not valid UTF-8"),
             (vec![os("--bogus")], "unknown option `--bogus`"),
-            (vec![os("127.0.0.1:99999")], "bad ADDR `127.0.0.1:99999`: port 99999 is out of range (0-65535)"),
-            (vec![os("9999")], "bad ADDR `9999`: no host: did you mean 127.0.0.1:9999?"),
-            (vec![os(":9999")], "bad ADDR `:9999`: no host: did you mean 127.0.0.1:9999?"),
-            (vec![os("")], "bad ADDR ``: no port: expected HOST:PORT"),
-            (vec![os("127.0.0.1")], "bad ADDR `127.0.0.1`: no port: expected HOST:PORT"),
-            (vec![os("127.0.0.1:x")], "bad ADDR `127.0.0.1:x`: port `x` is not a number"),
         ];
         if name == "tcp-hello-client" {
             cases.push((vec![os("127.0.0.1:1"), os("Ann"), os("--bogus")], "unknown option `--bogus`"));
@@ -449,22 +417,12 @@ fn hello_programs_answer_bad_arguments_with_what_is_wrong_and_the_usage() {
             cases.push((vec![os("127.0.0.1:0"), os("extra")], "unexpected argument `extra`"));
         }
         for (args, why) in cases {
-            let args: Vec<&OsStr> = args.iter().map(OsString::as_os_str).collect();
-            let exit = Proc::start_os(&path, &args).wait_exit();
-            assert_usage_error(&exit, &format!("{name}: {why}"), &[]);
-            assert!(
-                exit.stderr.starts_with(&format!("{name}: {why}\n\nusage: {name} ")),
-                "{args:?}: {exit:?}"
-            );
-            assert_eq!(exit.stdout, "", "{name} {args:?}");
+            assert_bad_usage(&path, &args, why);
         }
+        assert_bad_addrs(&path, &[]);
         // --help wins wherever it is, even after a mistake.
         for args in [[not_utf8(b"\xff"), os("--help")], [os("--bogus"), os("-h")]] {
-            let args: Vec<&OsStr> = args.iter().map(OsString::as_os_str).collect();
-            let exit = Proc::start_os(&path, &args).wait_exit();
-            assert_eq!(exit.code(), 0, "{name} {args:?}: {exit:?}");
-            assert!(exit.stdout.starts_with(&format!("usage: {name} [ADDR]")), "{name}: {exit:?}");
-            assert_eq!(exit.stderr, "", "{name} {args:?}");
+            assert_help(&path, &args, &format!("usage: {name} [ADDR]"), &[]);
         }
     }
 }

@@ -20,11 +20,6 @@ fn answers(stdout: &str) -> Vec<&str> {
     between_prompts(stdout).into_iter().map(strip_stamp).collect()
 }
 
-/// An address as Python prints it: `('127.0.0.1', 40278)`.
-fn tuple(addr: SocketAddr) -> String {
-    format!("('{}', {})", addr.ip(), addr.port())
-}
-
 /// Checks that the server still answers a well-behaved client.
 fn assert_still_serving(addr: SocketAddr) {
     assert_eq!(answers(&client(addr, "still there?\n\n").stdout), ["still there?"]);
@@ -45,7 +40,7 @@ fn tcp_timestamp_server_answers_each_message_with_ctime_and_the_text() {
         format!(
             "Listening on {addr}\nwaiting for connection...\n...connected from: {}\n\
              waiting for connection...\n",
-            tuple(client)
+            python_tuple(client)
         )
     );
     assert_eq!(server.stderr(), "");
@@ -91,7 +86,7 @@ fn tcp_timestamp_second_client_waits_until_the_first_leaves() {
     drop(first);
     let reply = read_exactly(&mut second, 27 + 3);
     assert_eq!(strip_stamp(&String::from_utf8(reply).unwrap()), "two");
-    server.wait_stdout(&format!("...connected from: {}\n", tuple(second_addr)), 1);
+    server.wait_stdout(&format!("...connected from: {}\n", python_tuple(second_addr)), 1);
 }
 
 #[test]
@@ -141,12 +136,8 @@ fn tcp_timestamp_client_shows_only_the_first_piece_of_a_long_answer() {
 fn tcp_timestamp_client_ends_cleanly_at_end_of_input_on_a_line_of_its_own() {
     let (_server, addr) = server();
     let exit = client(addr, "hello\n");
-    assert_eq!(exit.code(), 0, "{exit:?}");
-    // At end of input the prompt `> ` is still open: the client ends its
-    // line, so the shell's prompt does not land after it.
-    let transcript = exit.stdout.strip_suffix("> \n").unwrap_or_else(|| panic!("{exit:?}"));
-    assert_eq!(answers(&format!("{transcript}> ")), ["hello"]);
-    assert_eq!(exit.stderr, "");
+    let shown: Vec<&str> = between_prompts_ended(&exit).into_iter().map(strip_stamp).collect();
+    assert_eq!(shown, ["hello"]);
 }
 
 #[test]
@@ -193,79 +184,47 @@ fn tcp_timestamp_client_sends_each_line_without_its_newline() {
 
 #[test]
 fn tcp_timestamp_client_with_no_server_says_to_start_one() {
-    let addr = unused_addr();
-    let exit = client(addr, "hello\n");
-    assert_one_line_error(
-        &exit,
-        1,
-        &format!("tcp-timestamp client: cannot connect to {addr}: "),
-        &["refused", "cargo run -p tcp-timestamp -- server"],
-    );
+    let (start, hint) = ("tcp-timestamp client: cannot connect to", "cargo run -p tcp-timestamp -- server");
+    let exit = assert_no_server(&program("tcp-timestamp"), &["client"], unused_addr(), start, hint);
+    assert_eq!(exit.stdout, "");
 }
 
 #[test]
 fn tcp_timestamp_server_on_an_address_in_use_says_so() {
     let (_taken, addr) = listen();
-    let exit = Proc::program("tcp-timestamp", &["server", &addr.to_string()]).wait_exit();
-    assert_one_line_error(
-        &exit,
-        1,
-        &format!("tcp-timestamp server: cannot listen on {addr}: "),
-        &["address in use", "pass another ADDR"],
-    );
+    let start = "tcp-timestamp server: cannot listen on";
+    assert_address_in_use(&program("tcp-timestamp"), &["server"], addr, start);
 }
 
 #[test]
 fn tcp_timestamp_without_a_role_says_which_side_to_run_and_exits_2() {
-    let exit = Proc::program("tcp-timestamp", &[]).wait_exit();
-    let help = Proc::program("tcp-timestamp", &["--help"]).wait_exit();
-    assert_eq!(help.code(), 0, "{help:?}");
-    assert!(help.stdout.starts_with("usage: tcp-timestamp server [ADDR]"), "{help:?}");
-    assert!(help.stdout.contains("127.0.0.1:25677"), "--help shows the default: {help:?}");
-    assert_eq!(exit.code(), 2, "{exit:?}");
-    assert_eq!(
-        exit.stderr,
-        format!(
-            "tcp-timestamp: say which side to run: `cargo run -p tcp-timestamp -- server` in one terminal, \
-             then `cargo run -p tcp-timestamp -- client` in another\n\n{}",
-            help.stdout
-        )
+    let tcp_timestamp = program("tcp-timestamp");
+    assert_bad_usage(
+        &tcp_timestamp,
+        &[] as &[&str],
+        "say which side to run: `cargo run -p tcp-timestamp -- server` in one terminal, \
+         then `cargo run -p tcp-timestamp -- client` in another",
     );
-    assert_eq!(exit.stdout, "");
+    assert_help(&tcp_timestamp, &["--help"], "usage: tcp-timestamp server [ADDR]", &["127.0.0.1:25677"]);
 }
 
 #[test]
 fn tcp_timestamp_bad_arguments_are_usage_errors_that_say_what_is_wrong() {
+    let tcp_timestamp = program("tcp-timestamp");
+    assert_two_role_bad_usages(&tcp_timestamp, "cargo run -p tcp-timestamp --");
     let os = |args: &[&str]| args.iter().map(OsString::from).collect::<Vec<_>>();
     let cases: Vec<(Vec<OsString>, &str)> = vec![
-        (vec!["server".into(), not_utf8(b"\xff:0")], "argument `\u{FFFD}:0` is not valid UTF-8"),
         (vec![not_utf8(b"cli\xffent")], "argument `cli\u{FFFD}ent` is not valid UTF-8"),
-        (os(&["--bogus"]), "unknown option `--bogus`"),
         (os(&["client", "-x"]), "unknown option `-x`"),
         (os(&["serve"]), "unknown role `serve`: expected `server` or `client`"),
         (os(&["server", "127.0.0.1:0", "x"]), "unexpected argument `x`"),
-        (
-            os(&["server", "127.0.0.1:99999"]),
-            "bad ADDR `127.0.0.1:99999`: port 99999 is out of range (0-65535)",
-        ),
-        (os(&["client", "9999"]), "bad ADDR `9999`: no host: did you mean 127.0.0.1:9999?"),
-        (os(&["client", ":9999"]), "bad ADDR `:9999`: no host: did you mean 127.0.0.1:9999?"),
-        (os(&["server", ""]), "bad ADDR ``: no port: expected HOST:PORT"),
-        (os(&["client", "127.0.0.1"]), "bad ADDR `127.0.0.1`: no port: expected HOST:PORT"),
-        (os(&["client", "nowhere"]), "bad ADDR `nowhere`: no port: expected HOST:PORT"),
-        (os(&["client", "localhost:http"]), "bad ADDR `localhost:http`: port `http` is not a number"),
     ];
     for (args, why) in cases {
-        let args: Vec<&std::ffi::OsStr> = args.iter().map(OsString::as_os_str).collect();
-        let exit = Proc::start_os(&program("tcp-timestamp"), &args).wait_exit();
-        assert_usage_error(&exit, "tcp-timestamp: ", &[]);
-        assert!(exit.stderr.starts_with(&format!("tcp-timestamp: {why}\n\nusage: ")), "{args:?}: {exit:?}");
-        assert_eq!(exit.stdout, "", "{args:?}");
+        assert_bad_usage(&tcp_timestamp, &args, why);
     }
     // --help anywhere wins, as with Python's argparse.
-    let help = Proc::program("tcp-timestamp", &["client", "127.0.0.1", "--help"]).wait_exit();
-    assert_eq!(help.code(), 0, "{help:?}");
-    assert!(help.stdout.starts_with("usage: tcp-timestamp server [ADDR]"), "{help:?}");
+    let args = ["client", "127.0.0.1", "--help"];
+    assert_help(&tcp_timestamp, &args, "usage: tcp-timestamp server [ADDR]", &[]);
 }
 
 #[test]
@@ -289,13 +248,9 @@ fn tcp_timestamp_client_shows_escape_sequences_from_the_server_escaped() {
     client.type_in("hello\n");
     let mut s = accept(&listener);
     expect_bytes(&mut s, b"hello");
-    // A hostile server: terminal escapes, DEL and a C1 control (U+009B, CSI).
-    s.write_all(&[ESCAPES, b"\x7f\xc2\x9b\tend"].concat()).unwrap();
-    client.wait_stdout("> ", 2);
-    client.type_in("\n");
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
-    assert_eq!(exit.stdout, format!("> {ESCAPES_SHOWN}\\u{{7f}}\\u{{9b}}\tend\n> "));
+    s.write_all(HOSTILE).unwrap();
+    let exit = end_with_an_empty_line(client, 1);
+    assert_eq!(exit.stdout, format!("> {HOSTILE_SHOWN}\n> "));
 }
 
 #[test]
@@ -371,5 +326,5 @@ fn tcp_timestamp_server_drops_a_client_that_reads_no_answers_and_serves_the_next
     let line = line.unwrap_or_else(|| server.fail("no line about the client that reads nothing"));
     assert!(line.contains("nothing for 10 s: is the peer stuck"), "{line:?}");
     drop(hostile);
-    server.wait_stdout(&format!("...connected from: {}\n", tuple(next.local_addr().unwrap())), 1);
+    server.wait_stdout(&format!("...connected from: {}\n", python_tuple(next.local_addr().unwrap())), 1);
 }

@@ -1,7 +1,6 @@
 //! udp-chat (the UDP chat of articles 000/002) and its duplex example as
 //! processes on real sockets.
 
-use std::ffi::OsStr;
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
 use std::path::Path;
@@ -59,45 +58,20 @@ fn hostile_shown() -> String {
 
 #[test]
 fn udp_chat_takes_turns_client_first_until_the_client_says_88() {
-    let (server, client, addr) =
-        run_pair("udp-chat", "hi there\n你好, 客户端\n", "hello\nhow are you?\n88\n");
-    assert_eq!((server.code(), client.code()), (0, 0), "{server:?}\n{client:?}");
-    assert_eq!(
-        server.stdout,
-        format!(
-            "Listening on {addr}\n收到客户端消息: hello\n请输入:收到客户端消息: how are you?\n请输入:收到客户端消息: 88\n"
-        )
-    );
-    assert_eq!(
-        client.stdout,
-        "请输入:收到服务端消息: hi there\n请输入:收到服务端消息: 你好, 客户端\n请输入:"
-    );
-    assert_eq!((server.stderr.as_str(), client.stderr.as_str()), ("", ""));
+    assert_chat_takes_turns_until_the_client_says_88("udp-chat");
 }
 
 #[test]
 fn udp_chat_88_from_the_server_ends_both() {
-    let (server, client, addr) = run_pair("udp-chat", "88\nnever sent\n", "hello\nnever sent\n");
-    assert_eq!((server.code(), client.code()), (0, 0), "{server:?}\n{client:?}");
-    assert_eq!(server.stdout, format!("Listening on {addr}\n收到客户端消息: hello\n请输入:"));
-    assert_eq!(client.stdout, "请输入:收到服务端消息: 88\n");
+    assert_chat_88_from_the_server_ends_both("udp-chat");
 }
 
 /// End of input at `请输入:` says 88, on a line of its own: the prompt's
 /// line is ended on stdout before the notice goes to stderr.
 #[test]
 fn udp_chat_end_of_input_on_either_side_says_88_after_ending_the_prompt_line() {
-    let (server, client, _) = run_pair("udp-chat", "answer\n", "hello\n");
-    assert_eq!((server.code(), client.code()), (0, 0), "{server:?}\n{client:?}");
-    assert!(server.stdout.ends_with("请输入:收到客户端消息: 88\n"), "{server:?}");
-    assert_eq!(client.stdout, "请输入:收到服务端消息: answer\n请输入:\n");
-    assert_eq!(client.stderr, "udp-chat client: end of input, saying 88\n");
-
-    let (server, client, addr) = run_pair("udp-chat", "", "hello\nnever sent\n");
-    assert_eq!((server.code(), client.code()), (0, 0), "{server:?}\n{client:?}");
-    assert_eq!(server.stdout, format!("Listening on {addr}\n收到客户端消息: hello\n请输入:\n"));
-    assert_eq!(server.stderr, "udp-chat server: end of input, saying 88\n");
-    assert_eq!(client.stdout, "请输入:收到服务端消息: 88\n");
+    assert_chat_end_of_input_at_the_client_says_88("udp-chat");
+    assert_chat_end_of_input_at_the_server_says_88("udp-chat");
 }
 
 /// The chat is with the first client that speaks. (Before, the server
@@ -153,19 +127,29 @@ fn udp_chat_client_speaks_the_articles_bytes_to_a_raw_server() {
 /// client's port is not heard, and its 88 ends nothing.
 #[test]
 fn udp_chat_client_hears_its_server_only() {
+    let (mut client, peer, client_addr) = client_beset_by_a_stranger(&program("udp-chat"));
+    client.wait_stdout("收到服务端消息", 1);
+    client.type_in("88\n");
+    assert_eq!(recv(&peer), (b"88".to_vec(), client_addr));
+    let exit = client.wait_exit();
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    assert_eq!(exit.stdout, "请输入:收到服务端消息: the real one\n请输入:");
+}
+
+/// Starts the client at `path` with a raw server, `hi` typed; once the
+/// client has spoken, a stranger sends it `I am your server` and `88`, then
+/// the server sends `the real one`. Returns the client, the server's socket
+/// and the client's address.
+fn client_beset_by_a_stranger(path: &Path) -> (Proc, UdpSocket, SocketAddr) {
     let peer = udp_socket();
-    let mut client = client(peer.local_addr().unwrap());
+    let mut client = Proc::start(path, &["client", &peer.local_addr().unwrap().to_string()]);
     client.type_in("hi\n");
     let (_, client_addr) = recv(&peer);
     let stranger = udp_socket();
     stranger.send_to(b"I am your server", client_addr).unwrap();
     stranger.send_to(b"88", client_addr).unwrap();
     peer.send_to(b"the real one", client_addr).unwrap();
-    client.wait_stdout("收到服务端消息", 1);
-    client.type_in("88\n");
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
-    assert_eq!(exit.stdout, "请输入:收到服务端消息: the real one\n请输入:");
+    (client, peer, client_addr)
 }
 
 /// Terminal escape sequences from the peer are shown, not obeyed.
@@ -207,14 +191,9 @@ fn prompt(name: &str) -> &'static str {
 
 #[test]
 fn udp_chat_client_without_a_server_says_so_instead_of_waiting() {
-    let addr = unused_udp_addr().to_string();
-    let exit = run_with_input("udp-chat", &["client", &addr], "hello\n");
-    assert_one_line_error(
-        &exit,
-        1,
-        "udp-chat client: no server at",
-        &[&addr, "refused", "cargo run -p udp-chat -- server"],
-    );
+    let (start, hint) = ("udp-chat client: no server at", "cargo run -p udp-chat -- server");
+    let exit = assert_no_server(&program("udp-chat"), &["client"], unused_udp_addr(), start, hint);
+    assert_eq!(exit.stdout, PROMPT);
 }
 
 #[test]
@@ -238,16 +217,8 @@ fn udp_chat_client_ends_cleanly_when_the_server_has_gone() {
 #[test]
 fn udp_chat_server_on_an_address_in_use_says_so() {
     let taken = udp_socket();
-    let addr = taken.local_addr().unwrap().to_string();
-    let exit = run_with_input("udp-chat", &["server", &addr], "");
-    assert_one_line_error(&exit, 1, "udp-chat server: cannot bind", &[&addr, "address in use"]);
-}
-
-/// Runs `path` with raw argument bytes and no input.
-fn run_os(path: &Path, args: &[&OsStr]) -> Exit {
-    let mut proc = Proc::start_os(path, args);
-    proc.close_stdin();
-    proc.wait_exit()
+    let addr = taken.local_addr().unwrap();
+    assert_address_in_use(&program("udp-chat"), &["server"], addr, "udp-chat server: cannot bind");
 }
 
 /// Bad usage is one line that says what is wrong, then the usage, exit 2:
@@ -259,48 +230,12 @@ fn udp_chat_answers_bad_usage_with_what_is_wrong_and_the_usage() {
     assert_usage_errors("udp-chat", &program("udp-chat"), "cargo run -p udp-chat --");
 }
 
-/// Checks every kind of bad usage of `name` at `path`, which `run` starts.
+/// Checks every kind of bad usage of `name` at `path`, which `run` starts,
+/// and that -h or --help anywhere shows the usage with its defaults.
 fn assert_usage_errors(name: &str, path: &Path, run: &str) {
-    let start = format!("{name}: ");
-    let no_role = run_os(path, &[]);
-    assert_usage_error(&no_role, &start, &[]);
-    assert!(
-        no_role.stderr.starts_with(&format!(
-            "{name}: say which side to run: `{run} server` in one terminal, then `{run} client` in another\n\n"
-        )),
-        "{no_role:?}"
-    );
-    let cases: &[(&[&[u8]], &str)] = &[
-        (&[b"server", b"\xff:0"], "argument `\u{fffd}:0` is not valid UTF-8"),
-        (&[b"\xffserver"], "argument `\u{fffd}server` is not valid UTF-8"),
-        (&[b"--bogus"], "unknown option `--bogus`"),
-        (&[b"client", b"--bogus"], "unknown option `--bogus`"),
-        (
-            &[b"server", b"127.0.0.1:99999"],
-            "bad ADDR `127.0.0.1:99999`: port 99999 is out of range (0-65535)",
-        ),
-        (&[b"client", b"9999"], "bad ADDR `9999`: no host: did you mean 127.0.0.1:9999?"),
-        (&[b"server", b":9999"], "bad ADDR `:9999`: no host: did you mean 127.0.0.1:9999?"),
-        (&[b"client", b""], "bad ADDR ``: no port: expected HOST:PORT"),
-        (&[b"server", b"127.0.0.1"], "bad ADDR `127.0.0.1`: no port: expected HOST:PORT"),
-        (&[b"client", b"localhost:port"], "bad ADDR `localhost:port`: port `port` is not a number"),
-        (&[b"talk"], "unknown role `talk`: expected `server` or `client`"),
-        (&[b"server", b"127.0.0.1:0", b"extra"], "unexpected argument `extra`"),
-        (&[b"server", b"127.0.0.1:0", b"--bogus"], "unknown option `--bogus`"),
-    ];
-    for (args, why) in cases {
-        let args: Vec<_> = args.iter().map(|a| not_utf8(a)).collect();
-        let args: Vec<&OsStr> = args.iter().map(|a| a.as_os_str()).collect();
-        let exit = run_os(path, &args);
-        assert_usage_error(&exit, &format!("{start}{why}"), &[]);
-        assert_eq!(exit.stderr.lines().next(), Some(format!("{start}{why}").as_str()), "{args:?}");
-    }
-    // -h or --help anywhere: the usage with its defaults, on stdout.
+    assert_two_role_bad_usages(path, run);
     for args in [&["--help"][..], &["server", "-h"], &["talk", "a", "b", "--help"]] {
-        let exit = Proc::start(path, args).wait_exit();
-        assert_eq!(exit.code(), 0, "{exit:?}");
-        assert!(exit.stdout.starts_with(&format!("usage: {name} server [ADDR]")), "{exit:?}");
-        assert!(exit.stdout.contains("127.0.0.1:9000"), "{exit:?}");
+        assert_help(path, args, &format!("usage: {name} server [ADDR]"), &["127.0.0.1:9000"]);
     }
 }
 
@@ -308,24 +243,12 @@ fn assert_usage_errors(name: &str, path: &Path, run: &str) {
 
 #[test]
 fn udp_chat_duplex_bursts_from_both_sides_all_arrive_in_order() {
-    let (mut server, addr) = duplex_server();
+    let (server, addr) = duplex_server();
     let mut client = duplex_client(addr);
     // The server talks with the first client that speaks, so the client speaks first.
     client.type_in("hello\n");
     server.wait_stdout("收到客户端消息: hello\n", 1);
-    let from_client: Vec<String> = (0..200).map(|i| format!("client line {i}")).collect();
-    let from_server: Vec<String> = (0..200).map(|i| format!("服务端 {i}")).collect();
-    client.type_in(&(from_client.join("\n") + "\n"));
-    server.type_in(&(from_server.join("\n") + "\n"));
-    server.wait_stdout("收到客户端消息: client line 199\n", 1);
-    client.wait_stdout("收到服务端消息: 服务端 199\n", 1);
-    assert_eq!(received(&server.stdout(), "客户端")[1..], from_client);
-    assert_eq!(received(&client.stdout(), "服务端"), from_server);
-
-    client.close_stdin(); // end of input says 88, which ends both
-    let (server, client) = (server.wait_exit(), client.wait_exit());
-    assert_eq!((server.code(), client.code()), (0, 0), "{server:?}\n{client:?}");
-    assert_eq!(received(&server.stdout, "客户端").last(), Some(&"88"));
+    assert_duplex_bursts_arrive_in_order(server, client, 1);
 }
 
 #[test]
@@ -372,14 +295,7 @@ fn udp_chat_duplex_server_keeps_to_its_first_client_and_ignores_strangers() {
 
 #[test]
 fn udp_chat_duplex_client_hears_its_server_only() {
-    let peer = udp_socket();
-    let mut client = duplex_client(peer.local_addr().unwrap());
-    client.type_in("hi\n");
-    let (_, client_addr) = recv(&peer);
-    let stranger = udp_socket();
-    stranger.send_to(b"I am your server", client_addr).unwrap();
-    stranger.send_to(b"88", client_addr).unwrap();
-    peer.send_to(b"the real one", client_addr).unwrap();
+    let (client, peer, client_addr) = client_beset_by_a_stranger(&example("udp_chat_duplex"));
     client.wait_stdout("收到服务端消息: the real one\n", 1);
     peer.send_to(b"88", client_addr).unwrap();
     let exit = client.wait_exit();
@@ -434,16 +350,10 @@ fn udp_chat_duplex_client_ends_cleanly_when_the_server_has_gone() {
 
 #[test]
 fn udp_chat_duplex_client_without_a_server_says_so() {
-    let addr = unused_udp_addr().to_string();
-    let mut client = Proc::example("udp_chat_duplex", &["client", &addr]);
-    client.type_in("hello\n");
-    let exit = client.wait_exit();
-    assert_one_line_error(
-        &exit,
-        1,
-        "udp_chat_duplex client: no server at",
-        &[&addr, "refused", "cargo run -p udp-chat --example udp_chat_duplex -- server"],
-    );
+    let (path, addr) = (example("udp_chat_duplex"), unused_udp_addr());
+    let hint = "cargo run -p udp-chat --example udp_chat_duplex -- server";
+    let exit = assert_no_server(&path, &["client"], addr, "udp_chat_duplex client: no server at", hint);
+    assert_eq!(exit.stdout, "");
 }
 
 #[test]
