@@ -90,10 +90,11 @@ fn main() -> ExitCode {
 /// failed transfer leaves no half file and an existing one as it was.
 fn save(out: &Path, fetch: impl FnOnce(&mut File) -> io::Result<u64>) -> io::Result<u64> {
     let cannot = |e: io::Error| context(&format!("cannot write {}", out.display()), e);
-    // `/dev/stdout` may name a regular file the shell opened: write through
-    // it too, appending, as the shell's `>>` would, and never replace it.
+    // `/dev/stdout` (a link into /proc/self/fd) may name a regular file the
+    // shell opened: write through it too, appending, as `>>` would; never replace it.
+    let fd = out.starts_with("/proc") || fs::read_link(out).is_ok_and(|to| to.starts_with("/proc"));
     match OpenOptions::new().append(true).open(out) {
-        Ok(mut f) if out.starts_with("/dev") || !out.is_file() => return fetch(&mut f),
+        Ok(mut f) if fd || !out.is_file() => return fetch(&mut f),
         Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(cannot(e)),
         _ => {}
     }
@@ -154,10 +155,8 @@ fn parse_url(url: &str) -> Result<(String, String), String> {
     }
     let rest = rest.split('#').next().unwrap_or_default(); // a fragment is never sent
     let (authority, path) = rest.split_at(rest.find(['/', '?']).unwrap_or(rest.len()));
-    let (host, port) = match authority.rsplit_once(':') {
-        Some((host, port)) if !port.contains(']') => (host, port),
-        _ => (authority, ""),
-    };
+    let (host, port) =
+        authority.rsplit_once(':').filter(|(_, p)| !p.contains(']')).unwrap_or((authority, ""));
     let port = if port.is_empty() { "80" } else { port };
     let number = port.parse().ok().filter(|&p| p > 0 && port.bytes().all(|b| b.is_ascii_digit()));
     let port: u16 = number.ok_or(format!("bad port `{port}` in `{url}`"))?;

@@ -40,6 +40,8 @@ pub fn read_head(r: &mut impl BufRead) -> io::Result<Head> {
         head.line.clone_from(&line);
         head.text.push_str(&crate::display(&line));
         head.fields.clear();
+        // Optional whitespace around a value is spaces and tabs only (RFC 9110 5.6.3), never `\x0b`.
+        let ows = |v: &str| v.trim_matches([' ', '\t']).to_string();
         while read_line(r, &mut line, &mut budget, "header section")? > 0 {
             let (shown, text) = (crate::display(&line), String::from_utf8_lossy(&line));
             head.text.push_str(&format!("\r\n{shown}"));
@@ -47,10 +49,10 @@ pub fn read_head(r: &mut impl BufRead) -> io::Result<Head> {
             let field = text.split_once(':').filter(|(n, _)| !n.is_empty() && !n.contains([' ', '\t']));
             match (text.strip_prefix([' ', '\t']), head.fields.last_mut(), field) {
                 // obs-fold: a field continued after a space or tab; the fold becomes a space (RFC 9112 5.2).
-                (Some(more), Some((_, value)), _) => *value = format!("{value} {}", more.trim()),
+                (Some(more), Some((_, value)), _) => *value = format!("{value} {}", ows(more)),
                 // Whitespace before the first field: that line is ignored, never used (RFC 9112 2.2).
                 (Some(_), None, _) => {}
-                (None, _, Some((name, value))) => head.fields.push((name.into(), value.trim().into())),
+                (None, _, Some((name, value))) => head.fields.push((name.into(), ows(value))),
                 _ => return Err(malformed(format!("not a header field `name: value`: `{shown}`"))),
             }
         }
@@ -160,7 +162,7 @@ impl Head {
     /// The comma-separated elements of the fields called `name` (any case).
     fn values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> {
         let fields = self.fields.iter().filter(move |(n, _)| n.eq_ignore_ascii_case(name));
-        fields.flat_map(|(_, v)| v.split(',')).map(str::trim)
+        fields.flat_map(|(_, v)| v.split(',')).map(|v| v.trim_matches([' ', '\t']))
     }
 }
 

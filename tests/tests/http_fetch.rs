@@ -448,6 +448,14 @@ fn http_fetch_refuses_framing_it_cannot_trust() {
         ("HTTP/1.1 200 OK\r\n: 3", "not a header field"),
         ("HTTP/1.1 200 OK\r\nContent-Length: 18446744073709551615", "bad or disagreeing Content-Length"),
         ("HTTP/1.1 304 Not Modified", "the server answered 304 Not Modified"),
+        // RFC 9110 5.6.3: the whitespace around a value is spaces and tabs,
+        // nothing else: a vertical tab or a no-break space is part of it.
+        ("HTTP/1.1 200 OK\r\nContent-Length: \x0b5\x0c", "bad or disagreeing Content-Length"),
+        ("HTTP/1.1 200 OK\r\nContent-Length: \u{a0}5", "bad or disagreeing Content-Length"),
+        (
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: \u{85}chunked",
+            "cannot read transfer coding `\\u{85}chunked`",
+        ),
     ] {
         assert_fails(&[head.as_bytes(), b"\r\n\r\n5\r\nhello\r\n0\r\n\r\n"].concat(), End::Close, cause);
     }
@@ -717,6 +725,28 @@ fn http_fetch_writes_through_dev_stdout_into_a_log_file() {
     let log = fs::read_to_string(folder.file("log")).unwrap();
     assert_eq!(log, "LINE1\nLINE2\nHTTP/1.1 200 OK\r\nContent-Length: 4\nNEW\n");
     assert_eq!(folder.names(), ["log"]);
+}
+
+/// A regular file that happens to live under /dev (a tmpfs in /dev/shm) is
+/// an OUT like any other: replaced when the body is complete, left as it
+/// was when the transfer fails; only the links into /proc/self/fd are
+/// written through.
+#[cfg(target_os = "linux")]
+#[test]
+fn http_fetch_replaces_a_regular_file_under_dev_like_any_other() {
+    let out = Path::new("/dev/shm").join(format!("http-fetch-test-{}", std::process::id()));
+    for (response, code, left) in [
+        (&b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"[..], 0, &b"hello"[..]),
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\nhello", 1, b"old page"),
+    ] {
+        fs::write(&out, "old page").unwrap();
+        let (addr, _request) = serve(response.to_vec(), End::Close);
+        let exit = fetch(&format!("http://{addr}/"), &out);
+        let saved = fs::read(&out);
+        let _ = fs::remove_file(&out);
+        assert_eq!(exit.code(), code, "{exit:?}");
+        assert_eq!(saved.unwrap(), left);
+    }
 }
 
 /// An OUT the user may not write is refused before anything is fetched (a
