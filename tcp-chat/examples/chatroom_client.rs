@@ -22,7 +22,7 @@
 
 use std::io::{self, BufRead, ErrorKind::*, Read, Write};
 use std::net::TcpStream;
-use std::{env, process::ExitCode, time::Duration};
+use std::{env, fmt::Display, process::ExitCode, time::Duration};
 
 fn run(addr: &str) -> io::Result<()> {
     // s = socket(AF_INET, SOCK_STREAM); s.connect(('127.0.0.1', 9000)): one call.
@@ -79,13 +79,13 @@ fn input(prompt: &str, message: bool) -> Option<Vec<u8>> {
         let mut line = Vec::new();
         // At most 64 MiB at a time: an endless line (`< /dev/zero`) cannot eat memory.
         if io::stdin().lock().take(1 << 26).read_until(b'\n', &mut line).unwrap_or(0) == 0 {
-            eprintln!("chatroom_client: end of input, quitting");
+            warn("end of input, quitting");
             return None;
         }
         let data = line.strip_suffix(b"\n").map_or(&line[..], |l| l.strip_suffix(b"\r").unwrap_or(l));
         match data.len() {
             n if n > 1024 && message => {
-                eprintln!("chatroom_client: {n} bytes is too long, the peer reads at most 1024: type less")
+                warn(format!("{n} bytes is too long, the peer reads at most 1024: type less"))
             }
             0 if message => {}
             _ => return Some(data.to_vec()),
@@ -108,15 +108,14 @@ const USAGE: &str =
     "usage: chatroom_client [ADDR]   (ADDR is HOST:PORT of the server, default 127.0.0.1:9000)";
 
 fn main() -> ExitCode {
-    let addr = match args() {
-        Ok(Some(addr)) => addr,
-        Ok(None) => return ExitCode::from(writeln!(io::stdout(), "{USAGE}").map_or(1, |()| 0)),
+    match args() {
+        Ok(Some(addr)) => ExitCode::from(u8::from(run(&addr).inspect_err(|e| warn(e)).is_err())),
+        Ok(None) => ExitCode::from(writeln!(io::stdout(), "{USAGE}").map_or(1, |()| 0)),
         Err(why) => {
-            eprintln!("chatroom_client: {why}\n\n{USAGE}");
-            return ExitCode::from(2);
+            warn(format!("{why}\n\n{USAGE}"));
+            ExitCode::from(2)
         }
-    };
-    ExitCode::from(u8::from(run(&addr).inspect_err(|e| eprintln!("chatroom_client: {e}")).is_err()))
+    }
 }
 
 /// ADDR from the command line (None: help was asked for), or what is wrong.
@@ -167,16 +166,21 @@ fn context(action: &str, addr: &str, e: io::Error) -> io::Error {
 fn gone(e: io::Error, server: &str) -> io::Result<()> {
     match e.kind() {
         UnexpectedEof | ConnectionReset | ConnectionAborted | BrokenPipe => {
-            eprintln!("chatroom_client: server {server} closed the connection, the chat is over");
+            warn(format!("server {server} closed the connection, the chat is over"));
             Ok(())
         }
         _ => Err(context("the chat with", server, e)),
     }
 }
 
-/// print(): a line on stdout. A closed stdout must not end the chat
-/// (println! would panic on it).
+/// print(): a line on stdout (flushed there by its newline). A closed
+/// stdout must not end the chat (println! would panic on it).
 fn say(line: &str) {
-    let mut out = io::stdout().lock();
-    let _ = writeln!(out, "{line}").and_then(|()| out.flush());
+    let _ = writeln!(io::stdout(), "{line}");
+}
+
+/// `chatroom_client: WHAT` on stderr, for our own lines. A closed stderr
+/// must not turn them into a panic (eprintln! would).
+fn warn(what: impl Display) {
+    let _ = writeln!(io::stderr(), "chatroom_client: {what}");
 }

@@ -20,7 +20,7 @@
 
 use std::io::{self, BufRead, ErrorKind::*, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::{env, process::ExitCode, thread, time::Duration};
+use std::{env, fmt::Display, process::ExitCode, thread, time::Duration};
 
 fn run(addr: &str) -> io::Result<()> {
     // s = socket(AF_INET, SOCK_STREAM); s.bind(...); s.listen(1): TcpListener::bind is all three.
@@ -38,12 +38,12 @@ fn run(addr: &str) -> io::Result<()> {
                 if matches!(welcomed, Ok(1..)) {
                     break (fd, addr);
                 }
-                eprintln!("chatroom_server: client {addr} left without a word, waiting for the next one");
+                warn(format!("client {addr} left without a word, waiting for the next one"));
             }
             // A failed accept loses that client, not the server; the pause keeps an
             // error that persists (no file descriptors left) from spinning.
             Err(e) => {
-                eprintln!("chatroom_server: accept failed: {e}");
+                warn(format!("accept failed: {e}"));
                 thread::sleep(Duration::from_millis(100));
             }
         }
@@ -77,14 +77,14 @@ fn input() -> Option<Vec<u8>> {
         let mut line = Vec::new();
         // At most 64 MiB at a time: an endless line (`< /dev/zero`) cannot eat memory.
         if io::stdin().lock().take(1 << 26).read_until(b'\n', &mut line).unwrap_or(0) == 0 {
-            eprintln!("chatroom_server: end of input, closing the connection");
+            warn("end of input, closing the connection");
             return None;
         }
         let data0 = line.strip_suffix(b"\n").map_or(&line[..], |l| l.strip_suffix(b"\r").unwrap_or(l));
         match data0.len() {
             0 => {}
             1..=1024 => return Some(data0.to_vec()),
-            n => eprintln!("chatroom_server: {n} bytes is too long, the peer reads at most 1024: type less"),
+            n => warn(format!("{n} bytes is too long, the peer reads at most 1024: type less")),
         }
     }
 }
@@ -112,15 +112,14 @@ fn tuple(addr: SocketAddr) -> String {
 const USAGE: &str = "usage: chatroom_server [ADDR]   (ADDR is HOST:PORT, default 127.0.0.1:9000; 0.0.0.0:9000 listens everywhere)";
 
 fn main() -> ExitCode {
-    let addr = match args() {
-        Ok(Some(addr)) => addr,
-        Ok(None) => return ExitCode::from(writeln!(io::stdout(), "{USAGE}").map_or(1, |()| 0)),
+    match args() {
+        Ok(Some(addr)) => ExitCode::from(u8::from(run(&addr).inspect_err(|e| warn(e)).is_err())),
+        Ok(None) => ExitCode::from(writeln!(io::stdout(), "{USAGE}").map_or(1, |()| 0)),
         Err(why) => {
-            eprintln!("chatroom_server: {why}\n\n{USAGE}");
-            return ExitCode::from(2);
+            warn(format!("{why}\n\n{USAGE}"));
+            ExitCode::from(2)
         }
-    };
-    ExitCode::from(u8::from(run(&addr).inspect_err(|e| eprintln!("chatroom_server: {e}")).is_err()))
+    }
 }
 
 /// ADDR from the command line (None: help was asked for), or what is wrong.
@@ -167,16 +166,21 @@ fn context(action: &str, addr: &str, e: io::Error) -> io::Error {
 fn gone(e: io::Error, client: &str) -> io::Result<()> {
     match e.kind() {
         UnexpectedEof | ConnectionReset | ConnectionAborted | BrokenPipe => {
-            eprintln!("chatroom_server: client {client} closed the connection, the chat is over");
+            warn(format!("client {client} closed the connection, the chat is over"));
             Ok(())
         }
         _ => Err(context("the chat with", client, e)),
     }
 }
 
-/// print(): a line on stdout. A closed stdout must not end the chat
-/// (println! would panic on it).
+/// print(): a line on stdout (flushed there by its newline). A closed
+/// stdout must not end the chat (println! would panic on it).
 fn say(line: &str) {
-    let mut out = io::stdout().lock();
-    let _ = writeln!(out, "{line}").and_then(|()| out.flush());
+    let _ = writeln!(io::stdout(), "{line}");
+}
+
+/// `chatroom_server: WHAT` on stderr, for our own lines. A closed stderr
+/// must not turn them into a panic (eprintln! would).
+fn warn(what: impl Display) {
+    let _ = writeln!(io::stderr(), "chatroom_server: {what}");
 }

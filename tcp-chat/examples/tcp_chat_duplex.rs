@@ -49,9 +49,7 @@ fn run(role: &'static str, addr: &str) -> io::Result<()> {
             if !left {
                 break (socket, client_addr);
             }
-            eprintln!(
-                "tcp_chat_duplex server: client {client_addr} left without a word, waiting for the next one"
-            );
+            warn("server", format!("client {client_addr} left without a word, waiting for the next one"));
         };
         (socket, format!("client {client_addr}"), "客户端")
     } else {
@@ -62,9 +60,8 @@ fn run(role: &'static str, addr: &str) -> io::Result<()> {
     // try_clone(): a second handle on the same socket, so that one thread
     // can write while the other is blocked reading.
     let sender = socket.try_clone()?;
-    let leave =
-        format!("tcp_chat_duplex {role}: {peer} did not close within {GRACE_SECS} s of our 88, leaving");
-    thread::Builder::new().name("keyboard".into()).spawn(move || keyboard(sender, leave))?;
+    let leave = format!("{peer} did not close within {GRACE_SECS} s of our 88, leaving");
+    thread::Builder::new().name("keyboard".into()).spawn(move || keyboard(sender, role, leave))?;
 
     // This thread: the socket. One line is one message.
     let mut lines = BufReader::new(socket);
@@ -88,7 +85,7 @@ fn run(role: &'static str, addr: &str) -> io::Result<()> {
 /// (typed, or end of input) it shuts down the sending half: the peer reads
 /// the 88, ends, and its close ends our reading thread in turn. A peer that
 /// does not close is given a few seconds, then we leave all the same.
-fn keyboard(mut socket: TcpStream, leave: String) {
+fn keyboard(mut socket: TcpStream, role: &str, leave: String) {
     let mut stdin = io::stdin().lock();
     let mut line = Vec::new();
     loop {
@@ -109,7 +106,7 @@ fn keyboard(mut socket: TcpStream, leave: String) {
         if typed == GOODBYE {
             let _ = socket.shutdown(Shutdown::Write);
             thread::sleep(Duration::from_secs(GRACE_SECS));
-            eprintln!("{leave}");
+            warn(role, leave);
             process::exit(0);
         }
     }
@@ -123,12 +120,11 @@ fn main() -> ExitCode {
         Ok(Some(args)) => args,
         Ok(None) => return ExitCode::from(writeln!(io::stdout(), "{USAGE}").map_or(1, |()| 0)),
         Err(why) => {
-            eprintln!("tcp_chat_duplex: {why}\n\n{USAGE}");
+            let _ = writeln!(io::stderr(), "tcp_chat_duplex: {why}\n\n{USAGE}");
             return ExitCode::from(2);
         }
     };
-    let result = run(role, &addr);
-    ExitCode::from(u8::from(result.inspect_err(|e| eprintln!("tcp_chat_duplex {role}: {e}")).is_err()))
+    ExitCode::from(u8::from(run(role, &addr).inspect_err(|e| warn(role, e)).is_err()))
 }
 
 /// The role and ADDR from the command line (None: help was asked for), or
@@ -188,7 +184,7 @@ fn gone(e: io::Error, role: &str, peer: &str) -> io::Result<()> {
     match e.kind() {
         UnexpectedEof | ConnectionReset | ConnectionAborted | BrokenPipe => {
             if !SAID_88.load(SeqCst) {
-                eprintln!("tcp_chat_duplex {role}: {peer} closed the connection, the chat is over");
+                warn(role, format!("{peer} closed the connection, the chat is over"));
             }
             Ok(())
         }
@@ -215,4 +211,9 @@ fn tuple(addr: SocketAddr) -> String {
 fn say(line: &str) {
     let mut out = io::stdout().lock();
     let _ = writeln!(out, "{line}").and_then(|()| out.flush());
+}
+
+/// `tcp_chat_duplex ROLE: WHAT` on stderr; a closed stderr must not turn it into a panic either.
+fn warn(role: &str, what: impl std::fmt::Display) {
+    let _ = writeln!(io::stderr(), "tcp_chat_duplex {role}: {what}");
 }

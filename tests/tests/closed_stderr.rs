@@ -46,19 +46,82 @@ fn hello_server_goes_on_serving_when_its_stderr_is_closed() {
     expect_bytes(&mut s, b"Hello, Tracy!");
 }
 
+/// Starts a server under [`with_dead_stderr`]; returns it with the
+/// address it listens on.
+fn server_with_dead_stderr(path: &Path, args: &[&str]) -> (Proc, SocketAddr) {
+    let all = with_dead_stderr(path, args);
+    Proc::server(Path::new("/bin/bash"), &all.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+/// A client that connects and leaves without a word (a port scan) is
+/// reported on stderr; the one seat then goes to the next client. A server
+/// that panicked on that line would take nobody.
+#[test]
+fn chat_servers_go_on_to_the_next_client_when_their_stderr_is_closed() {
+    for (name, args, welcome, said, shown) in [
+        ("chatroom_server", &["127.0.0.1:0"][..], &b"welcome to connect !"[..], &b"hi"[..], "b'hi'"),
+        ("tcp_chat_duplex", &["server", "127.0.0.1:0"], b"", b"hi\n", "hi"),
+    ] {
+        let (server, addr) = server_with_dead_stderr(&example(name), args);
+        drop(connect(addr));
+        let mut s = connect(addr);
+        expect_bytes(&mut s, welcome);
+        s.write_all(said).unwrap();
+        server.wait_stdout(&format!("收到客户端消息: {shown}\n"), 1);
+    }
+}
+
+/// A stranger's datagram is reported on stderr and ignored; the chat with
+/// the first client goes on.
+#[test]
+fn udp_chat_server_goes_on_past_a_stranger_when_its_stderr_is_closed() {
+    let (mut server, addr) = server_with_dead_stderr(&program("udp-chat"), &["server", "127.0.0.1:0"]);
+    let (client, stranger) = (udp_socket(), udp_socket());
+    client.send_to(b"hello", addr).unwrap();
+    server.wait_stdout("请输入:", 1);
+    server.type_in("to you\n");
+    assert_eq!(recv_from(&client, &mut [0; 64]).unwrap(), (6, addr));
+    stranger.send_to(b"from a stranger", addr).unwrap();
+    client.send_to(b"more", addr).unwrap();
+    server.wait_stdout("收到客户端消息: more\n", 1);
+}
+
+/// Usage errors (exit 2), a server that is not there or an address in use
+/// (exit 1), and end of input that says 88 on stderr (exit 0): each line
+/// on stderr fails to be written, and the status stays the program's own.
 #[test]
 fn programs_end_with_their_own_status_when_their_stderr_is_closed() {
     let refused = unused_addr().to_string();
-    for (path, args, code) in [
-        (program("http-fetch"), vec!["--bogus"], 2),
-        (program("tcp-chat"), vec!["talk"], 2),
-        (program("tcp-timestamp"), vec![], 2),
-        (program("tcp-timestamp"), vec!["client", refused.as_str()], 1),
-        (program("tcp-hello-server"), vec!["127.0.0.1:99999"], 2),
+    let (udp, (_tcp, tcp_addr)) = (udp_socket(), listen()); // held: their ports are in use
+    let (udp_in_use, tcp_in_use) = (udp.local_addr().unwrap().to_string(), tcp_addr.to_string());
+    let udp_refused = udp_socket().local_addr().unwrap().to_string(); // bound, then freed
+    for (path, args, input, code) in [
+        (program("http-fetch"), vec!["--bogus"], "", 2),
+        (program("tcp-chat"), vec!["talk"], "", 2),
+        (program("tcp-timestamp"), vec![], "", 2),
+        (program("tcp-timestamp"), vec!["client", refused.as_str()], "", 1),
+        (program("tcp-hello-server"), vec!["127.0.0.1:99999"], "", 2),
+        (program("udp-timestamp"), vec![], "", 2),
+        (program("udp-timestamp"), vec!["client", udp_refused.as_str()], "hello\n", 1),
+        (program("udp-timestamp"), vec!["server", udp_in_use.as_str()], "", 1),
+        (program("udp-chat"), vec!["talk"], "", 2),
+        (program("udp-chat"), vec!["client", udp_refused.as_str()], "hello\n", 1),
+        (program("udp-chat"), vec!["client", udp_refused.as_str()], "", 0),
+        (program("udp-chat"), vec!["server", udp_in_use.as_str()], "", 1),
+        (example("udp_chat_duplex"), vec!["talk"], "", 2),
+        (example("chatroom_client"), vec!["--bogus"], "", 2),
+        (example("chatroom_client"), vec![refused.as_str()], "", 1),
+        (example("chatroom_server"), vec!["127.0.0.1:99999"], "", 2),
+        (example("chatroom_server"), vec![tcp_in_use.as_str()], "", 1),
+        (example("tcp_chat_duplex"), vec![], "", 2),
+        (example("tcp_chat_duplex"), vec!["client", refused.as_str()], "", 1),
     ] {
         let all = with_dead_stderr(&path, &args);
-        let all: Vec<&str> = all.iter().map(String::as_str).collect();
-        let exit = Proc::start(Path::new("/bin/bash"), &all).wait_exit();
-        assert_eq!(exit.code(), code, "{} {args:?}: {exit:?}", path.display());
+        let mut proc =
+            Proc::start(Path::new("/bin/bash"), &all.iter().map(String::as_str).collect::<Vec<_>>());
+        proc.type_in(input);
+        proc.close_stdin();
+        let exit = proc.wait_exit();
+        assert_eq!(exit.code(), code, "{} {args:?} < {input:?}: {exit:?}", path.display());
     }
 }

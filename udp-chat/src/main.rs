@@ -33,10 +33,8 @@ const USAGE: &str = "usage: udp-chat server [ADDR]    (ADDR is HOST:PORT, by def
 
 fn main() {
     let (role, addr) = args();
-    if let Err(e) = if role == "server" { server::run(&addr) } else { client::run(&addr) } {
-        eprintln!("udp-chat {role}: {e}");
-        std::process::exit(1);
-    }
+    let run = if role == "server" { server::run } else { client::run };
+    std::process::exit(run(&addr).inspect_err(|e| warn(&role, e)).map_or(1, |()| 0))
 }
 
 /// The role and ADDR from the command line. Anything else is bad usage: one
@@ -45,13 +43,14 @@ fn main() {
 fn args() -> (String, String) {
     let args: Vec<_> = std::env::args_os().skip(1).collect();
     let words: Vec<&str> = args.iter().map_while(|arg| arg.to_str()).collect();
-    let why = match (args.get(words.len()), &words[..]) {
-        (Some(arg), _) => format!("argument `{}` is not valid UTF-8", arg.to_string_lossy()),
-        (_, [w, ..] | [_, w, ..] | [_, _, w, ..]) if w.starts_with('-') => format!("unknown option `{w}`"),
-        (_, []) => "say which side to run: `cargo run -p udp-chat -- server` in one terminal, \
+    let why = match (args.iter().any(|a| a == "-h" || a == "--help"), args.get(words.len()), &words[..]) {
+        (true, ..) => std::process::exit(print(&format!("{USAGE}\n")).map_or(1, |()| 0)),
+        (_, Some(arg), _) => format!("argument `{}` is not valid UTF-8", arg.to_string_lossy()),
+        (.., [w, ..] | [_, w, ..] | [_, _, w, ..]) if w.starts_with('-') => format!("unknown option `{w}`"),
+        (.., []) => "say which side to run: `cargo run -p udp-chat -- server` in one terminal, \
                     then `cargo run -p udp-chat -- client` in another"
             .into(),
-        (_, [role @ ("server" | "client"), rest @ ..]) if rest.len() < 2 => {
+        (.., [role @ ("server" | "client"), rest @ ..]) if rest.len() < 2 => {
             let addr = rest.first().copied().unwrap_or("127.0.0.1:9000");
             // What is wrong with ADDR as HOST:PORT, if anything.
             let (host, port) = addr.rsplit_once(':').unwrap_or(("", addr));
@@ -64,13 +63,10 @@ fn args() -> (String, String) {
             };
             format!("bad ADDR `{addr}`: {bad}")
         }
-        (_, [_, _, extra, ..]) => format!("unexpected argument `{extra}`"),
-        (_, [other, ..]) => format!("unknown role `{other}`: expected `server` or `client`"),
+        (.., [_, _, extra, ..]) => format!("unexpected argument `{extra}`"),
+        (.., [other, ..]) => format!("unknown role `{other}`: expected `server` or `client`"),
     };
-    if args.iter().any(|arg| arg == "-h" || arg == "--help") {
-        std::process::exit(print(&format!("{USAGE}\n")).map_or(1, |()| 0));
-    }
-    eprintln!("udp-chat: {why}\n\n{USAGE}");
+    let _ = writeln!(io::stderr(), "udp-chat: {why}\n\n{USAGE}");
     std::process::exit(2)
 }
 
@@ -100,6 +96,11 @@ fn print(s: &str) -> io::Result<()> {
     write!(out, "{s}").and_then(|()| out.flush()).map_err(|e| context("cannot write to", "stdout", e))
 }
 
+/// `udp-chat ROLE: WHAT` on stderr; a closed stderr is no reason to panic.
+fn warn(role: &str, what: impl std::fmt::Display) {
+    let _ = writeln!(io::stderr(), "udp-chat {role}: {what}");
+}
+
 /// A line or a message without the newline that ends it.
 fn trim(data: &[u8]) -> &[u8] {
     data.strip_suffix(b"\n").map_or(data, |data| data.strip_suffix(b"\r").unwrap_or(data))
@@ -115,13 +116,13 @@ fn input(role: &str) -> io::Result<Vec<u8>> {
         // At most 64 MiB at a time: an endless line (`< /dev/zero`) cannot eat memory.
         let Some(Ok(line)) = io::stdin().lock().take(1 << 26).split(b'\n').next() else {
             print("\n")?;
-            eprintln!("udp-chat {role}: end of input, saying 88");
+            warn(role, "end of input, saying 88");
             return Ok(b"88".to_vec());
         };
         match trim(&line).len() {
             0 => {}
             1..=1024 => return Ok(trim(&line).to_vec()),
-            n => eprintln!("udp-chat {role}: {n} bytes is too long, the peer reads at most 1024"),
+            n => warn(role, format!("{n} bytes is too long, the peer reads at most 1024")),
         }
     }
 }
@@ -135,7 +136,7 @@ fn input(role: &str) -> io::Result<Vec<u8>> {
 fn gone(role: &str, peer: Option<std::net::SocketAddr>, addr: &str, e: io::Error) -> io::Error {
     let (who, what) = if role == "server" { ("client", "receiving on") } else { ("server", "no server at") };
     if let Some(peer) = peer.filter(|_| matches!(e.kind(), ConnectionRefused | ConnectionReset)) {
-        eprintln!("udp-chat {role}: {who} {peer} has gone (port unreachable), the chat is over");
+        warn(role, format!("{who} {peer} has gone (port unreachable), the chat is over"));
         std::process::exit(0);
     }
     context(what, addr, e)

@@ -19,7 +19,7 @@ pub fn run(addr: &str) -> io::Result<()> {
         // knows the port is not shown and not answered, and its 88 ends nothing.
         if *client.get_or_insert(from) != from {
             if !std::mem::replace(&mut warned, true) {
-                eprintln!("udp-chat server: ignoring {from} and any other stranger: not this chat's client");
+                warn("server", format!("ignoring {from} and any other stranger: not this chat's client"));
             }
             continue;
         }

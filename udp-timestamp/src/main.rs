@@ -30,7 +30,7 @@ const NO_ROLE: &str = "say which side to run: `cargo run -p udp-timestamp -- ser
 fn main() {
     let (role, addr) = args(env::args_os().skip(1).collect());
     if let Err(e) = if role == "server" { server::run(&addr) } else { client::run(&addr) } {
-        eprintln!("udp-timestamp {role}: {e}");
+        let _ = writeln!(io::stderr(), "udp-timestamp {role}: {e}");
         process::exit(1);
     }
 }
@@ -48,17 +48,15 @@ fn args(args: Vec<OsString>) -> (String, String) {
         (Some(bad), ..) => format!("argument `{}` is not valid UTF-8", bad.to_string_lossy()),
         (_, Some(option), _) => format!("unknown option `{option}`"),
         (.., []) => NO_ROLE.into(),
-        (.., [role, ..]) if *role != "server" && *role != "client" => {
-            format!("unknown role `{role}`: expected `server` or `client`")
-        }
-        (.., [_, _, extra, ..]) => format!("unexpected argument `{extra}`"),
-        (.., [role]) => return (role.to_string(), default.into()),
-        (.., [role, addr]) => match bad_addr(addr) {
+        (.., [role @ ("server" | "client")]) => return (role.to_string(), default.into()),
+        (.., [role @ ("server" | "client"), addr]) => match bad_addr(addr) {
             Some(why) => format!("bad ADDR `{addr}`: {why}"),
             None => return (role.to_string(), addr.to_string()),
         },
+        (.., ["server" | "client", _, extra, ..]) => format!("unexpected argument `{extra}`"),
+        (.., [role, ..]) => format!("unknown role `{role}`: expected `server` or `client`"),
     };
-    eprintln!("udp-timestamp: {why}\n\n{USAGE}");
+    let _ = writeln!(io::stderr(), "udp-timestamp: {why}\n\n{USAGE}");
     process::exit(2)
 }
 

@@ -22,11 +22,10 @@ pub fn run(addr: &str) -> io::Result<()> {
         // A datagram longer than 1024 bytes is cut to 1024, as in Python.
         // Windows reports an earlier reply's "port unreachable" here
         // (ConnectionReset); it concerns one client, so keep serving.
-        let got = udp_ser_sock.recv_from(&mut data).inspect_err(|e| eprintln!("udp-timestamp server: {e}"));
-        let Ok((_, addr)) = got else { continue };
+        let Ok((_, addr)) = udp_ser_sock.recv_from(&mut data).inspect_err(|e| warn(e)) else { continue };
         match udp_ser_sock.send_to(ctime(now()).as_bytes(), addr) {
             Ok(_) => log(&format!("...received from and returned to: {}", python_addr(addr))),
-            Err(e) => eprintln!("udp-timestamp server: reply to {addr} failed: {e}"),
+            Err(e) => warn(format!("reply to {addr} failed: {e}")),
         }
     }
 }
@@ -71,6 +70,11 @@ fn ctime(secs: i64) -> String {
 /// Prints one line on stdout; a closed stdout must not stop the server.
 fn log(line: &str) {
     let _ = writeln!(io::stdout(), "{line}");
+}
+
+/// Prints `udp-timestamp server: WHAT` on stderr; a closed stderr must not stop the server either.
+fn warn(what: impl std::fmt::Display) {
+    let _ = writeln!(io::stderr(), "udp-timestamp server: {what}");
 }
 
 #[cfg(test)]
