@@ -48,7 +48,9 @@ or index.html when that is empty, hidden, starts with `-` or leaves the folder."
 fn fetch(addr: &str, path: &str, file: &mut File) -> io::Result<u64> {
     // 创建一个socket + 建立连接: to the first address of the host that answers.
     let host = addr.strip_suffix(":80").unwrap_or(addr); // the Host header
-    let addrs = addr.to_socket_addrs().map_err(|e| context(&format!("cannot resolve {host}"), e))?;
+    let addrs = addr
+        .to_socket_addrs()
+        .map_err(|e| context(&format!("cannot resolve {host}"), e))?;
     let mut s = Err(io::Error::other("no address"));
     for a in addrs {
         s = s.or_else(|_| TcpStream::connect_timeout(&a, TIMEOUT)); // once connected, the rest are skipped
@@ -76,9 +78,15 @@ fn fetch(addr: &str, path: &str, file: &mut File) -> io::Result<u64> {
 fn main() -> ExitCode {
     let (addr, path, out) = args();
     let saved = save(Path::new(&out), |file| fetch(&addr, &path, file));
-    let said = saved.as_ref().map_or_else(|e| e.to_string(), |n| format!("saved {n} bytes to {out}"));
+    let said = saved
+        .as_ref()
+        .map_or_else(|e| e.to_string(), |n| format!("saved {n} bytes to {out}"));
     let _ = writeln!(io::stderr(), "http-fetch: {said}");
-    if saved.is_ok() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    if saved.is_ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }
 
 /// Opens where the body goes before anything is fetched, runs `fetch` into
@@ -101,10 +109,15 @@ fn save(out: &Path, fetch: impl FnOnce(&mut File) -> io::Result<u64>) -> io::Res
     // Same folder (a rename cannot cross file systems), hidden, unique to
     // this process, and short: a 250-byte OUT name leaves room for it.
     // A dangling symlink is followed too: the file it names is created.
-    let dest = fs::canonicalize(out).or_else(|_| fs::read_link(out).map(|to| out.with_file_name(to)));
+    let dest =
+        fs::canonicalize(out).or_else(|_| fs::read_link(out).map(|to| out.with_file_name(to)));
     let dest = dest.unwrap_or_else(|_| out.into());
     let part = dest.with_file_name(format!(".http-fetch-{}.part", process::id()));
-    let mut file = OpenOptions::new().write(true).create_new(true).open(&part).map_err(cannot)?;
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&part)
+        .map_err(cannot)?;
     // The new file keeps the mode of the one it replaces (a private file stays private).
     let _ = fs::metadata(&dest).and_then(|old| fs::set_permissions(&part, old.permissions()));
     let saved = fetch(&mut file).and_then(|n| fs::rename(&part, &dest).map_err(cannot).map(|()| n));
@@ -128,7 +141,10 @@ fn args() -> (String, String, String) {
     let mut args = Vec::new();
     for arg in env::args_os().skip(1) {
         match arg.to_str() {
-            None => usage(format!("argument `{}` is not valid UTF-8", arg.to_string_lossy())),
+            None => usage(format!(
+                "argument `{}` is not valid UTF-8",
+                arg.to_string_lossy()
+            )),
             Some("-h" | "--help") => usage(String::new()),
             Some(a) if a.starts_with('-') => usage(format!("unknown option `{a}`")),
             Some(a) if args.len() == 2 => usage(format!("unexpected argument `{a}`")),
@@ -138,7 +154,9 @@ fn args() -> (String, String, String) {
     let url = args.first().map_or(DEFAULT_URL, String::as_str);
     let (addr, path) = parse_url(url).unwrap_or_else(|why| usage(why));
     let out = match args.get(1) {
-        Some(out) if out.is_empty() || out.ends_with('/') => usage(format!("bad OUT `{out}`: no file name")),
+        Some(out) if out.is_empty() || out.ends_with('/') => {
+            usage(format!("bad OUT `{out}`: no file name"))
+        }
         Some(out) => out.clone(),
         None => file_name(url, &path),
     };
@@ -150,28 +168,57 @@ fn args() -> (String, String, String) {
 fn parse_url(url: &str) -> Result<(String, String), String> {
     let (scheme, rest) = url.split_once("://").unwrap_or(("http", url));
     if !scheme.eq_ignore_ascii_case("http") {
-        let why = if scheme.eq_ignore_ascii_case("https") { "std has no TLS" } else { "not HTTP" };
-        return Err(format!("cannot fetch {url}: {why}; this program speaks plain HTTP"));
+        let why = if scheme.eq_ignore_ascii_case("https") {
+            "std has no TLS"
+        } else {
+            "not HTTP"
+        };
+        return Err(format!(
+            "cannot fetch {url}: {why}; this program speaks plain HTTP"
+        ));
     }
     let rest = rest.split('#').next().unwrap_or_default(); // a fragment is never sent
     let (authority, path) = rest.split_at(rest.find(['/', '?']).unwrap_or(rest.len()));
-    let (host, port) =
-        authority.rsplit_once(':').filter(|(_, p)| !p.contains(']')).unwrap_or((authority, ""));
+    let (host, port) = authority
+        .rsplit_once(':')
+        .filter(|(_, p)| !p.contains(']'))
+        .unwrap_or((authority, ""));
     let port = if port.is_empty() { "80" } else { port };
-    let number = port.parse().ok().filter(|&p| p > 0 && port.bytes().all(|b| b.is_ascii_digit()));
+    let number = port
+        .parse()
+        .ok()
+        .filter(|&p| p > 0 && port.bytes().all(|b| b.is_ascii_digit()));
     let port: u16 = number.ok_or(format!("bad port `{port}` in `{url}`"))?;
     // A name, an IPv4 address, or an IPv6 one in brackets; nothing else.
-    let bare = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
-    let odd = |b: u8| b <= b' ' || b == 0x7f || b"/?#[]@".contains(&b) || (b == b':' && bare == host);
+    let bare = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    let odd =
+        |b: u8| b <= b' ' || b == 0x7f || b"/?#[]@".contains(&b) || (b == b':' && bare == host);
     // `http:/x` or `http//x` is a typo of the scheme, not a host named `http`.
-    if bare.is_empty() || bare.bytes().any(odd) || matches!(&*bare.to_ascii_lowercase(), "http" | "https") {
-        return Err(format!("bad host `{host}` in `{url}`: expected http://HOST[:PORT][/PATH]"));
+    if bare.is_empty()
+        || bare.bytes().any(odd)
+        || matches!(&*bare.to_ascii_lowercase(), "http" | "https")
+    {
+        return Err(format!(
+            "bad host `{host}` in `{url}`: expected http://HOST[:PORT][/PATH]"
+        ));
     }
     // The request target: `/` first, and every byte that may not appear in
     // a request line (spaces, control characters, non-ASCII) %-encoded.
     let slash = if path.starts_with('/') { "" } else { "/" };
-    let esc = |b: u8| if b > b' ' && b < 0x7f { (b as char).to_string() } else { format!("%{b:02X}") };
-    Ok((format!("{host}:{port}"), slash.bytes().chain(path.bytes()).map(esc).collect()))
+    let esc = |b: u8| {
+        if b > b' ' && b < 0x7f {
+            (b as char).to_string()
+        } else {
+            format!("%{b:02X}")
+        }
+    };
+    Ok((
+        format!("{host}:{port}"),
+        slash.bytes().chain(path.bytes()).map(esc).collect(),
+    ))
 }
 
 /// The file name for a URL given without OUT: the article's `sina.html`
@@ -183,16 +230,32 @@ fn file_name(url: &str, path: &str) -> String {
     if url == DEFAULT_URL {
         return "sina.html".into();
     }
-    let last = path.split('?').next().unwrap_or_default().rsplit('/').next().unwrap_or_default();
+    let last = path
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .rsplit('/')
+        .next()
+        .unwrap_or_default();
     let (mut name, mut rest) = (Vec::new(), last.as_bytes());
     while let Some((&b, tail)) = rest.split_first() {
-        let hex = tail.get(..2).and_then(|h| u8::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok());
+        let hex = tail
+            .get(..2)
+            .and_then(|h| u8::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok());
         let (byte, skip) = hex.filter(|_| b == b'%').map_or((b, 1), |h| (h, 3));
-        (name, rest) = ([name, vec![byte]].concat(), rest.get(skip..).unwrap_or_default());
+        (name, rest) = (
+            [name, vec![byte]].concat(),
+            rest.get(skip..).unwrap_or_default(),
+        );
     }
     let name = String::from_utf8_lossy(&name).into_owned();
-    let unsafe_name = name.contains(['/', '\\']) || name.chars().any(char::is_control) || name.len() > 200;
-    if name.is_empty() || name.starts_with(['.', '-']) || unsafe_name { "index.html".into() } else { name }
+    let unsafe_name =
+        name.contains(['/', '\\']) || name.chars().any(char::is_control) || name.len() > 200;
+    if name.is_empty() || name.starts_with(['.', '-']) || unsafe_name {
+        "index.html".into()
+    } else {
+        name
+    }
 }
 
 /// An error with what was being done, and a hint of a few words chosen by its kind.
@@ -209,7 +272,13 @@ fn context(what: &str, e: io::Error) -> io::Error {
 /// Text a peer chose, made safe to print: lossy UTF-8, and every control
 /// character but tab shown as `\u{1b}`, never written raw to the terminal.
 fn display(bytes: &[u8]) -> String {
-    let esc = |c: char| if c.is_control() && c != '\t' { c.escape_unicode().to_string() } else { c.into() };
+    let esc = |c: char| {
+        if c.is_control() && c != '\t' {
+            c.escape_unicode().to_string()
+        } else {
+            c.into()
+        }
+    };
     String::from_utf8_lossy(bytes).chars().map(esc).collect()
 }
 
@@ -229,7 +298,11 @@ mod tests {
             ("http://[::1]/", "[::1]:80", "/"),
             ("h:/a b/é", "h:80", "/a%20b/%C3%A9"),
         ] {
-            assert_eq!(parse_url(url), Ok((addr.to_string(), path.to_string())), "{url}");
+            assert_eq!(
+                parse_url(url),
+                Ok((addr.to_string(), path.to_string())),
+                "{url}"
+            );
         }
     }
 
@@ -279,7 +352,10 @@ mod tests {
             ("127.0.0.1:8000/a%2F..%2F..%2Fetc%2Fpasswd", "index.html"),
             ("127.0.0.1:8000/a%5Cb", "index.html"),
             ("127.0.0.1:8000/a%00b", "index.html"),
-            (&*format!("127.0.0.1:8000/{}", "a".repeat(300)), "index.html"),
+            (
+                &*format!("127.0.0.1:8000/{}", "a".repeat(300)),
+                "index.html",
+            ),
         ] {
             assert_eq!(name(url), name_, "{url}");
         }

@@ -32,15 +32,22 @@ fn run(addr: &str) -> io::Result<()> {
     // the first answer, which puts every answer one turn late: read it here,
     // waiting 10 s at most (it is due; a server busy with another client
     // never sends it). Answers come from a person: they may take any time.
-    let welcome = s.set_read_timeout(Some(Duration::from_secs(10))).and_then(|()| recv_scok(&mut s));
-    welcome.and_then(|()| s.set_read_timeout(None)).and_then(|()| chat(&mut s)).or_else(|e| gone(e, addr))
+    let welcome = s
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .and_then(|()| recv_scok(&mut s));
+    welcome
+        .and_then(|()| s.set_read_timeout(None))
+        .and_then(|()| chat(&mut s))
+        .or_else(|e| gone(e, addr))
     // s.close(): the socket is closed when it is dropped.
 }
 
 fn chat(s: &mut TcpStream) -> io::Result<()> {
     loop {
         // print("请输入:"); make_sock(): send_data = input(); s.send(send_data); print("已发送!")
-        let Some(send_data) = input("请输入:", true) else { return Ok(()) };
+        let Some(send_data) = input("请输入:", true) else {
+            return Ok(());
+        };
         s.write_all(&send_data)?;
         say("已发送!");
         // 接收消息: recv_scok()
@@ -78,15 +85,23 @@ fn input(prompt: &str, message: bool) -> Option<Vec<u8>> {
         say(prompt);
         let mut line = Vec::new();
         // At most 64 MiB at a time: an endless line (`< /dev/zero`) cannot eat memory.
-        if io::stdin().lock().take(1 << 26).read_until(b'\n', &mut line).unwrap_or(0) == 0 {
+        if io::stdin()
+            .lock()
+            .take(1 << 26)
+            .read_until(b'\n', &mut line)
+            .unwrap_or(0)
+            == 0
+        {
             warn("end of input, quitting");
             return None;
         }
-        let data = line.strip_suffix(b"\n").map_or(&line[..], |l| l.strip_suffix(b"\r").unwrap_or(l));
+        let data = line
+            .strip_suffix(b"\n")
+            .map_or(&line[..], |l| l.strip_suffix(b"\r").unwrap_or(l));
         match data.len() {
-            n if n > 1024 && message => {
-                warn(format!("{n} bytes is too long, the peer reads at most 1024: type less"))
-            }
+            n if n > 1024 && message => warn(format!(
+                "{n} bytes is too long, the peer reads at most 1024: type less"
+            )),
             0 if message => {}
             _ => return Some(data.to_vec()),
         }
@@ -120,12 +135,20 @@ fn main() -> ExitCode {
 
 /// ADDR from the command line (None: help was asked for), or what is wrong.
 fn args() -> Result<Option<String>, String> {
-    let args = env::args_os().skip(1).map(|a| a.into_string()).collect::<Result<Vec<_>, _>>();
-    let args = args.map_err(|a| format!("argument `{}` is not valid UTF-8", a.to_string_lossy()))?;
+    let args = env::args_os()
+        .skip(1)
+        .map(|a| a.into_string())
+        .collect::<Result<Vec<_>, _>>();
+    let args =
+        args.map_err(|a| format!("argument `{}` is not valid UTF-8", a.to_string_lossy()))?;
     // -h/--help anywhere asks for help; any other option is a mistake, never a host name.
     if let Some(a) = args.iter().find(|a| a.starts_with('-')) {
         let help = args.iter().any(|a| a == "-h" || a == "--help");
-        return if help { Ok(None) } else { Err(format!("unknown option `{a}`")) };
+        return if help {
+            Ok(None)
+        } else {
+            Err(format!("unknown option `{a}`"))
+        };
     }
     let addr = match &args[..] {
         [] => "127.0.0.1:9000",
@@ -139,10 +162,12 @@ fn args() -> Result<Option<String>, String> {
 fn bad_addr(addr: &str) -> Option<String> {
     let (host, port) = addr.rsplit_once(':').unwrap_or(("", addr));
     let why = match port.parse::<u16>() {
-        _ if port.is_empty() || !port.bytes().all(|b| b.is_ascii_digit()) => match addr.contains(':') {
-            true => format!("port `{port}` is not a number"),
-            false => "no port: expected HOST:PORT".into(),
-        },
+        _ if port.is_empty() || !port.bytes().all(|b| b.is_ascii_digit()) => {
+            match addr.contains(':') {
+                true => format!("port `{port}` is not a number"),
+                false => "no port: expected HOST:PORT".into(),
+            }
+        }
         Err(_) => format!("port {port} is out of range (0-65535)"),
         Ok(_) if host.is_empty() => format!("no host: did you mean 127.0.0.1:{port}?"),
         Ok(_) => return None,
@@ -155,7 +180,9 @@ fn context(action: &str, addr: &str, e: io::Error) -> io::Error {
     let hint = match e.kind() {
         ConnectionRefused => "; is the server running? start chatroom_server first",
         // A read timeout (WouldBlock on Unix, TimedOut on Windows): only the welcome has one.
-        WouldBlock | TimedOut => "; no welcome in 10 s: not chatroom_server, or busy with another client?",
+        WouldBlock | TimedOut => {
+            "; no welcome in 10 s: not chatroom_server, or busy with another client?"
+        }
         _ => "",
     };
     io::Error::new(e.kind(), format!("{action} {addr}: {e}{hint}"))
@@ -166,7 +193,9 @@ fn context(action: &str, addr: &str, e: io::Error) -> io::Error {
 fn gone(e: io::Error, server: &str) -> io::Result<()> {
     match e.kind() {
         UnexpectedEof | ConnectionReset | ConnectionAborted | BrokenPipe => {
-            warn(format!("server {server} closed the connection, the chat is over"));
+            warn(format!(
+                "server {server} closed the connection, the chat is over"
+            ));
             Ok(())
         }
         _ => Err(context("the chat with", server, e)),

@@ -34,11 +34,15 @@ fn run(addr: &str) -> io::Result<()> {
             // leaves before saying anything (a port scan) does not take the only seat.
             Ok((mut fd, addr)) => {
                 say(&format!("{} is connected", tuple(addr)));
-                let welcomed = fd.write_all(b"welcome to connect !").and_then(|()| fd.peek(&mut [0]));
+                let welcomed = fd
+                    .write_all(b"welcome to connect !")
+                    .and_then(|()| fd.peek(&mut [0]));
                 if matches!(welcomed, Ok(1..)) {
                     break (fd, addr);
                 }
-                warn(format!("client {addr} left without a word, waiting for the next one"));
+                warn(format!(
+                    "client {addr} left without a word, waiting for the next one"
+                ));
             }
             // A failed accept loses that client, not the server; the pause keeps an
             // error that persists (no file descriptors left) from spinning.
@@ -58,7 +62,13 @@ fn chat(fd: &mut TcpStream) -> io::Result<()> {
         // 接收消息: recv_meg(): data1 = fd.recv(1024); print("收到客户端消息:", data1).
         // Nothing received means the client has gone (the article goes on
         // printing b'' and prompting for ever): the chat is over.
-        let n = fd.read(&mut data1).and_then(|n| if n > 0 { Ok(n) } else { Err(UnexpectedEof.into()) })?;
+        let n = fd.read(&mut data1).and_then(|n| {
+            if n > 0 {
+                Ok(n)
+            } else {
+                Err(UnexpectedEof.into())
+            }
+        })?;
         say(&format!("收到客户端消息: {}", repr(&data1[..n])));
         // 发送消息: send_msg(): print("请输入:"); data0 = input(); fd.send(data0)
         let Some(data0) = input() else { return Ok(()) };
@@ -76,15 +86,25 @@ fn input() -> Option<Vec<u8>> {
         say("请输入:");
         let mut line = Vec::new();
         // At most 64 MiB at a time: an endless line (`< /dev/zero`) cannot eat memory.
-        if io::stdin().lock().take(1 << 26).read_until(b'\n', &mut line).unwrap_or(0) == 0 {
+        if io::stdin()
+            .lock()
+            .take(1 << 26)
+            .read_until(b'\n', &mut line)
+            .unwrap_or(0)
+            == 0
+        {
             warn("end of input, closing the connection");
             return None;
         }
-        let data0 = line.strip_suffix(b"\n").map_or(&line[..], |l| l.strip_suffix(b"\r").unwrap_or(l));
+        let data0 = line
+            .strip_suffix(b"\n")
+            .map_or(&line[..], |l| l.strip_suffix(b"\r").unwrap_or(l));
         match data0.len() {
             0 => {}
             1..=1024 => return Some(data0.to_vec()),
-            n => warn(format!("{n} bytes is too long, the peer reads at most 1024: type less")),
+            n => warn(format!(
+                "{n} bytes is too long, the peer reads at most 1024: type less"
+            )),
         }
     }
 }
@@ -105,7 +125,13 @@ fn repr(data: &[u8]) -> String {
 fn tuple(addr: SocketAddr) -> String {
     match addr {
         SocketAddr::V4(a) => format!("('{}', {})", a.ip(), a.port()),
-        SocketAddr::V6(a) => format!("('{}', {}, {}, {})", a.ip(), a.port(), a.flowinfo(), a.scope_id()),
+        SocketAddr::V6(a) => format!(
+            "('{}', {}, {}, {})",
+            a.ip(),
+            a.port(),
+            a.flowinfo(),
+            a.scope_id()
+        ),
     }
 }
 
@@ -124,12 +150,20 @@ fn main() -> ExitCode {
 
 /// ADDR from the command line (None: help was asked for), or what is wrong.
 fn args() -> Result<Option<String>, String> {
-    let args = env::args_os().skip(1).map(|a| a.into_string()).collect::<Result<Vec<_>, _>>();
-    let args = args.map_err(|a| format!("argument `{}` is not valid UTF-8", a.to_string_lossy()))?;
+    let args = env::args_os()
+        .skip(1)
+        .map(|a| a.into_string())
+        .collect::<Result<Vec<_>, _>>();
+    let args =
+        args.map_err(|a| format!("argument `{}` is not valid UTF-8", a.to_string_lossy()))?;
     // -h/--help anywhere asks for help; any other option is a mistake, never a host name.
     if let Some(a) = args.iter().find(|a| a.starts_with('-')) {
         let help = args.iter().any(|a| a == "-h" || a == "--help");
-        return if help { Ok(None) } else { Err(format!("unknown option `{a}`")) };
+        return if help {
+            Ok(None)
+        } else {
+            Err(format!("unknown option `{a}`"))
+        };
     }
     let addr = match &args[..] {
         [] => "127.0.0.1:9000",
@@ -143,10 +177,12 @@ fn args() -> Result<Option<String>, String> {
 fn bad_addr(addr: &str) -> Option<String> {
     let (host, port) = addr.rsplit_once(':').unwrap_or(("", addr));
     let why = match port.parse::<u16>() {
-        _ if port.is_empty() || !port.bytes().all(|b| b.is_ascii_digit()) => match addr.contains(':') {
-            true => format!("port `{port}` is not a number"),
-            false => "no port: expected HOST:PORT".into(),
-        },
+        _ if port.is_empty() || !port.bytes().all(|b| b.is_ascii_digit()) => {
+            match addr.contains(':') {
+                true => format!("port `{port}` is not a number"),
+                false => "no port: expected HOST:PORT".into(),
+            }
+        }
         Err(_) => format!("port {port} is out of range (0-65535)"),
         Ok(_) if host.is_empty() => format!("no host: did you mean 127.0.0.1:{port}?"),
         Ok(_) => return None,
@@ -156,8 +192,11 @@ fn bad_addr(addr: &str) -> Option<String> {
 
 /// An error with what was being done, where, and a hint chosen by its kind.
 fn context(action: &str, addr: &str, e: io::Error) -> io::Error {
-    let hint =
-        if e.kind() == AddrInUse { "; address in use: pass another ADDR, e.g. 127.0.0.1:0" } else { "" };
+    let hint = if e.kind() == AddrInUse {
+        "; address in use: pass another ADDR, e.g. 127.0.0.1:0"
+    } else {
+        ""
+    };
     io::Error::new(e.kind(), format!("{action} {addr}: {e}{hint}"))
 }
 
@@ -166,7 +205,9 @@ fn context(action: &str, addr: &str, e: io::Error) -> io::Error {
 fn gone(e: io::Error, client: &str) -> io::Result<()> {
     match e.kind() {
         UnexpectedEof | ConnectionReset | ConnectionAborted | BrokenPipe => {
-            warn(format!("client {client} closed the connection, the chat is over"));
+            warn(format!(
+                "client {client} closed the connection, the chat is over"
+            ));
             Ok(())
         }
         _ => Err(context("the chat with", client, e)),

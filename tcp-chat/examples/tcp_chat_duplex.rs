@@ -39,17 +39,22 @@ fn run(role: &'static str, addr: &str) -> io::Result<()> {
         // Only the first half second is watched, so that the server's user
         // may still speak first to a client that has not said anything yet.
         let (socket, client_addr) = loop {
-            let (socket, client_addr) =
-                listener.accept().map_err(|e| context("cannot accept on", addr, e))?;
+            let (socket, client_addr) = listener
+                .accept()
+                .map_err(|e| context("cannot accept on", addr, e))?;
             say(&format!("客户端已连接: {}", tuple(client_addr)));
             socket.set_read_timeout(Some(Duration::from_millis(500)))?;
-            let left =
-                socket.peek(&mut [0]).map_or_else(|e| !matches!(e.kind(), WouldBlock | TimedOut), |n| n == 0);
+            let left = socket
+                .peek(&mut [0])
+                .map_or_else(|e| !matches!(e.kind(), WouldBlock | TimedOut), |n| n == 0);
             socket.set_read_timeout(None)?;
             if !left {
                 break (socket, client_addr);
             }
-            warn("server", format!("client {client_addr} left without a word, waiting for the next one"));
+            warn(
+                "server",
+                format!("client {client_addr} left without a word, waiting for the next one"),
+            );
         };
         (socket, format!("client {client_addr}"), "客户端")
     } else {
@@ -61,7 +66,9 @@ fn run(role: &'static str, addr: &str) -> io::Result<()> {
     // can write while the other is blocked reading.
     let sender = socket.try_clone()?;
     let leave = format!("{peer} did not close within {GRACE_SECS} s of our 88, leaving");
-    thread::Builder::new().name("keyboard".into()).spawn(move || keyboard(sender, role, leave))?;
+    thread::Builder::new()
+        .name("keyboard".into())
+        .spawn(move || keyboard(sender, role, leave))?;
 
     // This thread: the socket. One line is one message.
     let mut lines = BufReader::new(socket);
@@ -73,7 +80,9 @@ fn run(role: &'static str, addr: &str) -> io::Result<()> {
             Ok(_) => {}
             Err(e) => return gone(e, role, &peer),
         }
-        let message = line.strip_suffix(b"\n").map_or(&line[..], |l| l.strip_suffix(b"\r").unwrap_or(l));
+        let message = line
+            .strip_suffix(b"\n")
+            .map_or(&line[..], |l| l.strip_suffix(b"\r").unwrap_or(l));
         say(&format!("收到{from}消息: {}", show(message)));
         if message == GOODBYE {
             return Ok(()); // returning from main ends the keyboard thread too
@@ -112,7 +121,8 @@ fn keyboard(mut socket: TcpStream, role: &str, leave: String) {
     }
 }
 
-const USAGE: &str = "usage: tcp_chat_duplex server [ADDR]   (start it first; both type any time; `88` ends)
+const USAGE: &str =
+    "usage: tcp_chat_duplex server [ADDR]   (start it first; both type any time; `88` ends)
        tcp_chat_duplex client [ADDR]   (ADDR is HOST:PORT, default 127.0.0.1:6666)";
 
 fn main() -> ExitCode {
@@ -124,18 +134,28 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    ExitCode::from(u8::from(run(role, &addr).inspect_err(|e| warn(role, e)).is_err()))
+    ExitCode::from(u8::from(
+        run(role, &addr).inspect_err(|e| warn(role, e)).is_err(),
+    ))
 }
 
 /// The role and ADDR from the command line (None: help was asked for), or
 /// what is wrong with it.
 fn args() -> Result<Option<(&'static str, String)>, String> {
-    let args = env::args_os().skip(1).map(|a| a.into_string()).collect::<Result<Vec<_>, _>>();
-    let args = args.map_err(|a| format!("argument `{}` is not valid UTF-8", a.to_string_lossy()))?;
+    let args = env::args_os()
+        .skip(1)
+        .map(|a| a.into_string())
+        .collect::<Result<Vec<_>, _>>();
+    let args =
+        args.map_err(|a| format!("argument `{}` is not valid UTF-8", a.to_string_lossy()))?;
     // -h/--help anywhere asks for help; any other option is a mistake, never a host name.
     if let Some(a) = args.iter().find(|a| a.starts_with('-')) {
         let help = args.iter().any(|a| a == "-h" || a == "--help");
-        return if help { Ok(None) } else { Err(format!("unknown option `{a}`")) };
+        return if help {
+            Ok(None)
+        } else {
+            Err(format!("unknown option `{a}`"))
+        };
     }
     let (role, addr) = match &args[..] {
         [] => return Err("say which side to run: `cargo run -p tcp-chat --example tcp_chat_duplex -- server` in one terminal, then `cargo run -p tcp-chat --example tcp_chat_duplex -- client` in another".into()),
@@ -146,7 +166,11 @@ fn args() -> Result<Option<(&'static str, String)>, String> {
     let role = match role {
         "server" => "server",
         "client" => "client",
-        _ => return Err(format!("unknown role `{role}`: expected `server` or `client`")),
+        _ => {
+            return Err(format!(
+                "unknown role `{role}`: expected `server` or `client`"
+            ));
+        }
     };
     bad_addr(addr).map_or(Ok(Some((role, addr.into()))), Err)
 }
@@ -155,10 +179,12 @@ fn args() -> Result<Option<(&'static str, String)>, String> {
 fn bad_addr(addr: &str) -> Option<String> {
     let (host, port) = addr.rsplit_once(':').unwrap_or(("", addr));
     let why = match port.parse::<u16>() {
-        _ if port.is_empty() || !port.bytes().all(|b| b.is_ascii_digit()) => match addr.contains(':') {
-            true => format!("port `{port}` is not a number"),
-            false => "no port: expected HOST:PORT".into(),
-        },
+        _ if port.is_empty() || !port.bytes().all(|b| b.is_ascii_digit()) => {
+            match addr.contains(':') {
+                true => format!("port `{port}` is not a number"),
+                false => "no port: expected HOST:PORT".into(),
+            }
+        }
         Err(_) => format!("port {port} is out of range (0-65535)"),
         Ok(_) if host.is_empty() => format!("no host: did you mean 127.0.0.1:{port}?"),
         Ok(_) => return None,
@@ -184,7 +210,10 @@ fn gone(e: io::Error, role: &str, peer: &str) -> io::Result<()> {
     match e.kind() {
         UnexpectedEof | ConnectionReset | ConnectionAborted | BrokenPipe => {
             if !SAID_88.load(SeqCst) {
-                warn(role, format!("{peer} closed the connection, the chat is over"));
+                warn(
+                    role,
+                    format!("{peer} closed the connection, the chat is over"),
+                );
             }
             Ok(())
         }
@@ -195,7 +224,13 @@ fn gone(e: io::Error, role: &str, peer: &str) -> io::Result<()> {
 /// Received bytes as text for the terminal: not UTF-8 becomes U+FFFD, and
 /// every control character but tab is made visible (`\u{1b}`).
 fn show(data: &[u8]) -> String {
-    let esc = |c: char| if c.is_control() && c != '\t' { c.escape_unicode().to_string() } else { c.into() };
+    let esc = |c: char| {
+        if c.is_control() && c != '\t' {
+            c.escape_unicode().to_string()
+        } else {
+            c.into()
+        }
+    };
     String::from_utf8_lossy(data).chars().map(esc).collect()
 }
 
@@ -203,7 +238,13 @@ fn show(data: &[u8]) -> String {
 fn tuple(addr: SocketAddr) -> String {
     match addr {
         SocketAddr::V4(a) => format!("('{}', {})", a.ip(), a.port()),
-        SocketAddr::V6(a) => format!("('{}', {}, {}, {})", a.ip(), a.port(), a.flowinfo(), a.scope_id()),
+        SocketAddr::V6(a) => format!(
+            "('{}', {}, {}, {})",
+            a.ip(),
+            a.port(),
+            a.flowinfo(),
+            a.scope_id()
+        ),
     }
 }
 

@@ -8,7 +8,8 @@ use crate::console::{self, GOODBYE, context};
 pub fn run(addr: &str) -> io::Result<()> {
     // 创建socket对象 + 与服务端绑定的地址信息保持一致, 连接服务端: one call.
     // The server must be started first: TCP is connection-oriented.
-    let mut tcp_client = TcpStream::connect(addr).map_err(|e| context("cannot connect to", addr, e))?;
+    let mut tcp_client =
+        TcpStream::connect(addr).map_err(|e| context("cannot connect to", addr, e))?;
     chat(&mut tcp_client).or_else(|e| console::gone(e, "client", &format!("server {addr}")))
     // tcp_client.close(): the socket is closed when it is dropped.
 }

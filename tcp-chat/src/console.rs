@@ -18,7 +18,13 @@ pub fn send(socket: &mut TcpStream, role: &str) -> io::Result<Vec<u8>> {
         out("请输入:")?;
         let mut line = Vec::new();
         // At most 64 MiB at a time: an endless line (`< /dev/zero`) cannot eat memory.
-        if io::stdin().lock().take(1 << 26).read_until(b'\n', &mut line).map_err(console)? == 0 {
+        if io::stdin()
+            .lock()
+            .take(1 << 26)
+            .read_until(b'\n', &mut line)
+            .map_err(console)?
+            == 0
+        {
             out("\n")?; // no typed line ended the prompt's line: end it
             warn(role, "end of input, saying 88");
             line = GOODBYE.to_vec();
@@ -27,7 +33,10 @@ pub fn send(socket: &mut TcpStream, role: &str) -> io::Result<Vec<u8>> {
         match send_msg.len() {
             0 => {}
             1..=1024 => return socket.write_all(send_msg).map(|()| send_msg.to_vec()),
-            n => warn(role, &format!("{n} bytes is too long, the peer reads at most 1024: type less")),
+            n => warn(
+                role,
+                &format!("{n} bytes is too long, the peer reads at most 1024: type less"),
+            ),
         }
     }
 }
@@ -50,20 +59,33 @@ pub fn receive(socket: &mut TcpStream, from: &str) -> io::Result<Vec<u8>> {
 /// every control character but tab is made visible (`\u{1b}`), so a peer
 /// cannot retitle, clear or recolour the user's terminal.
 pub fn show(data: &[u8]) -> String {
-    let esc = |c: char| if c.is_control() && c != '\t' { c.escape_unicode().to_string() } else { c.into() };
+    let esc = |c: char| {
+        if c.is_control() && c != '\t' {
+            c.escape_unicode().to_string()
+        } else {
+            c.into()
+        }
+    };
     String::from_utf8_lossy(data).chars().map(esc).collect()
 }
 
 /// The line without its `\n` or `\r\n`.
 fn trim_newline(data: &[u8]) -> &[u8] {
-    data.strip_suffix(b"\n").map_or(data, |line| line.strip_suffix(b"\r").unwrap_or(line))
+    data.strip_suffix(b"\n")
+        .map_or(data, |line| line.strip_suffix(b"\r").unwrap_or(line))
 }
 
 /// `print()`: to stdout, flushed, since a prompt has no newline.
 pub fn out(text: &str) -> io::Result<()> {
-    PROMPTED.store(text.ends_with(|c| c != '\n') && !io::stdin().is_terminal(), SeqCst);
+    PROMPTED.store(
+        text.ends_with(|c| c != '\n') && !io::stdin().is_terminal(),
+        SeqCst,
+    );
     let mut stdout = io::stdout().lock();
-    stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()).map_err(console)
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(console)
 }
 
 /// Set while stdout's line is open after a prompt that no typed line will
@@ -90,7 +112,10 @@ fn console(e: io::Error) -> io::Error {
 pub fn gone(e: io::Error, role: &str, peer: &str) -> io::Result<()> {
     match e.kind() {
         UnexpectedEof | ConnectionReset | ConnectionAborted | BrokenPipe => {
-            warn(role, &format!("{peer} closed the connection, the chat is over"));
+            warn(
+                role,
+                &format!("{peer} closed the connection, the chat is over"),
+            );
             Ok(())
         }
         Other => Err(e),
@@ -102,7 +127,9 @@ pub fn gone(e: io::Error, role: &str, peer: &str) -> io::Result<()> {
 pub fn context(action: &str, addr: &str, e: io::Error) -> io::Error {
     let hint = match e.kind() {
         AddrInUse => "; address in use: pass another ADDR, e.g. 127.0.0.1:0",
-        ConnectionRefused => "; is the server running? start it first: `cargo run -p tcp-chat -- server`",
+        ConnectionRefused => {
+            "; is the server running? start it first: `cargo run -p tcp-chat -- server`"
+        }
         _ => "",
     };
     io::Error::new(e.kind(), format!("{action} {addr}: {e}{hint}"))

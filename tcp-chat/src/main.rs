@@ -26,7 +26,8 @@ mod server;
 
 use std::{env, io, io::Write, process::ExitCode};
 
-const USAGE: &str = "usage: tcp-chat server [ADDR]   (start it first; turns, the client first; `88` ends)
+const USAGE: &str =
+    "usage: tcp-chat server [ADDR]   (start it first; turns, the client first; `88` ends)
        tcp-chat client [ADDR]   (ADDR is HOST:PORT, default 127.0.0.1:6666; port 0: any free port)";
 
 fn main() -> ExitCode {
@@ -38,19 +39,35 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let result = if role == "server" { server::run(&addr) } else { client::run(&addr) };
-    ExitCode::from(u8::from(result.inspect_err(|e| console::warn(&role, &e.to_string())).is_err()))
+    let result = if role == "server" {
+        server::run(&addr)
+    } else {
+        client::run(&addr)
+    };
+    ExitCode::from(u8::from(
+        result
+            .inspect_err(|e| console::warn(&role, &e.to_string()))
+            .is_err(),
+    ))
 }
 
 /// The role and ADDR from the command line (None: help was asked for), or
 /// what is wrong with it.
 fn args() -> Result<Option<(String, String)>, String> {
-    let args = env::args_os().skip(1).map(|a| a.into_string()).collect::<Result<Vec<_>, _>>();
-    let args = args.map_err(|a| format!("argument `{}` is not valid UTF-8", a.to_string_lossy()))?;
+    let args = env::args_os()
+        .skip(1)
+        .map(|a| a.into_string())
+        .collect::<Result<Vec<_>, _>>();
+    let args =
+        args.map_err(|a| format!("argument `{}` is not valid UTF-8", a.to_string_lossy()))?;
     // -h/--help anywhere asks for help; any other option is a mistake, never a host name.
     if let Some(a) = args.iter().find(|a| a.starts_with('-')) {
         let help = args.iter().any(|a| a == "-h" || a == "--help");
-        return if help { Ok(None) } else { Err(format!("unknown option `{a}`")) };
+        return if help {
+            Ok(None)
+        } else {
+            Err(format!("unknown option `{a}`"))
+        };
     }
     let (role, addr) = match &args[..] {
         [] => return Err("say which side to run: `cargo run -p tcp-chat -- server` in one terminal, then `cargo run -p tcp-chat -- client` in another".into()),
@@ -68,10 +85,12 @@ fn args() -> Result<Option<(String, String)>, String> {
 fn bad_addr(addr: &str) -> Option<String> {
     let (host, port) = addr.rsplit_once(':').unwrap_or(("", addr));
     let why = match port.parse::<u16>() {
-        _ if port.is_empty() || !port.bytes().all(|b| b.is_ascii_digit()) => match addr.contains(':') {
-            true => format!("port `{port}` is not a number"),
-            false => "no port: expected HOST:PORT".into(),
-        },
+        _ if port.is_empty() || !port.bytes().all(|b| b.is_ascii_digit()) => {
+            match addr.contains(':') {
+                true => format!("port `{port}` is not a number"),
+                false => "no port: expected HOST:PORT".into(),
+            }
+        }
         Err(_) => format!("port {port} is out of range (0-65535)"),
         Ok(_) if host.is_empty() => format!("no host: did you mean 127.0.0.1:{port}?"),
         Ok(_) => return None,

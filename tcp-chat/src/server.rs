@@ -20,7 +20,10 @@ pub fn run(addr: &str) -> io::Result<()> {
                 if matches!(socket.peek(&mut [0]), Ok(1..)) {
                     break (socket, peer);
                 }
-                warn("server", &format!("client {peer} left without a word, waiting for the next one"));
+                warn(
+                    "server",
+                    &format!("client {peer} left without a word, waiting for the next one"),
+                );
             }
             // A failed accept loses that client, not the server.
             Err(e) => warn("server", &format!("accept failed: {e}")),
@@ -32,7 +35,8 @@ pub fn run(addr: &str) -> io::Result<()> {
     // One client only, as in the article: stop listening (Python closes
     // tcp_server at the end; nobody else would be accepted anyway).
     drop(tcp_server);
-    chat(&mut client_socket).or_else(|e| console::gone(e, "server", &format!("client {client_addr}")))
+    chat(&mut client_socket)
+        .or_else(|e| console::gone(e, "server", &format!("client {client_addr}")))
     // client_socket.close(): the socket is closed when it is dropped.
 }
 
@@ -53,6 +57,12 @@ fn chat(client_socket: &mut TcpStream) -> io::Result<()> {
 fn tuple(addr: SocketAddr) -> String {
     match addr {
         SocketAddr::V4(a) => format!("('{}', {})", a.ip(), a.port()),
-        SocketAddr::V6(a) => format!("('{}', {}, {}, {})", a.ip(), a.port(), a.flowinfo(), a.scope_id()),
+        SocketAddr::V6(a) => format!(
+            "('{}', {}, {}, {})",
+            a.ip(),
+            a.port(),
+            a.flowinfo(),
+            a.scope_id()
+        ),
     }
 }

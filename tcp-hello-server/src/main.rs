@@ -71,8 +71,15 @@ fn tcplink(mut sock: TcpStream, addr: SocketAddr) {
     if let Err(e) = talk(&mut sock) {
         // A reset, a vanished client or an idle one ends only this connection.
         let idle = matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut); // Unix | Windows
-        let why = if idle { format!("idle for {} s, closing it", IDLE.as_secs()) } else { e.to_string() };
-        let _ = writeln!(io::stderr(), "tcp-hello-server: connection from {addr}: {why}");
+        let why = if idle {
+            format!("idle for {} s, closing it", IDLE.as_secs())
+        } else {
+            e.to_string()
+        };
+        let _ = writeln!(
+            io::stderr(),
+            "tcp-hello-server: connection from {addr}: {why}"
+        );
     }
     drop(sock); // sock.close()
     log(&format!("Connection from {addr} closed."));
@@ -112,9 +119,16 @@ fn log(line: &str) {
 /// ADDR from the command line; `--help` and usage errors end the program here.
 fn addr() -> String {
     // bad_arg sees every argument, so `--help` anywhere wins; otherwise the first mistake is reported.
-    match env::args_os().skip(1).enumerate().filter_map(bad_arg).reduce(|first, _| first) {
+    match env::args_os()
+        .skip(1)
+        .enumerate()
+        .filter_map(bad_arg)
+        .reduce(|first, _| first)
+    {
         Some(why) => quit(2, &format!("tcp-hello-server: {why}\n\n{USAGE}")),
-        None => env::args_os().nth(1).map_or("127.0.0.1:9999".into(), |a| a.to_string_lossy().into()),
+        None => env::args_os()
+            .nth(1)
+            .map_or("127.0.0.1:9999".into(), |a| a.to_string_lossy().into()),
     }
 }
 
@@ -123,15 +137,22 @@ fn bad_arg((i, arg): (usize, OsString)) -> Option<String> {
     let a = arg.to_string_lossy();
     let (host, port) = a.rsplit_once(':').unwrap_or(("", &a));
     // Err(true): a number, but too big for a port.
-    match port.parse::<u16>().map_err(|e| *e.kind() == std::num::IntErrorKind::PosOverflow) {
+    match port
+        .parse::<u16>()
+        .map_err(|e| *e.kind() == std::num::IntErrorKind::PosOverflow)
+    {
         _ if a == "-h" || a == "--help" => quit(0, USAGE),
         _ if arg.to_str().is_none() => Some(format!("argument `{a}` is not valid UTF-8")),
         _ if a.starts_with('-') => Some(format!("unknown option `{a}`")),
         _ if i > 0 => Some(format!("unexpected argument `{a}`")),
-        Err(true) => Some(format!("bad ADDR `{a}`: port {port} is out of range (0-65535)")),
+        Err(true) => Some(format!(
+            "bad ADDR `{a}`: port {port} is out of range (0-65535)"
+        )),
         Err(_) if a.contains(':') => Some(format!("bad ADDR `{a}`: port `{port}` is not a number")),
         Err(_) => Some(format!("bad ADDR `{a}`: no port: expected HOST:PORT")),
-        Ok(_) => host.is_empty().then(|| format!("bad ADDR `{a}`: no host: did you mean 127.0.0.1:{port}?")),
+        Ok(_) => host
+            .is_empty()
+            .then(|| format!("bad ADDR `{a}`: no host: did you mean 127.0.0.1:{port}?")),
     }
 }
 
@@ -150,6 +171,10 @@ fn bind_error(addr: &str, e: io::Error) -> io::Error {
 
 /// Ends the program with `code`: `--help` prints the usage on stdout, anything else is an error on stderr.
 fn quit(code: i32, text: &str) -> ! {
-    let _ = if code == 0 { writeln!(io::stdout(), "{text}") } else { writeln!(io::stderr(), "{text}") };
+    let _ = if code == 0 {
+        writeln!(io::stdout(), "{text}")
+    } else {
+        writeln!(io::stderr(), "{text}")
+    };
     process::exit(code)
 }

@@ -22,15 +22,24 @@ pub fn run(addr: &str) -> io::Result<()> {
 
     loop {
         // data = input('> '); the prompt must be flushed, it has no newline.
-        write!(stdout, "> ").and_then(|()| stdout.flush()).map_err(console)?;
+        write!(stdout, "> ")
+            .and_then(|()| stdout.flush())
+            .map_err(console)?;
         line.clear();
         // At most 64 MiB at a time: an endless line (`< /dev/zero`) cannot eat memory.
-        if (&mut stdin).take(1 << 26).read_until(b'\n', &mut line).map_err(console)? == 0 {
+        if (&mut stdin)
+            .take(1 << 26)
+            .read_until(b'\n', &mut line)
+            .map_err(console)?
+            == 0
+        {
             // End of input, where Python raises EOFError: stop, and end the
             // prompt's line so the shell's prompt starts on a line of its own.
             return writeln!(stdout).map_err(console);
         }
-        let data_out = line.strip_suffix(b"\n").map_or(&line[..], |l| l.strip_suffix(b"\r").unwrap_or(l));
+        let data_out = line
+            .strip_suffix(b"\n")
+            .map_or(&line[..], |l| l.strip_suffix(b"\r").unwrap_or(l));
         if data_out.is_empty() {
             return Ok(()); // if not data: break
         }
@@ -47,7 +56,10 @@ pub fn run(addr: &str) -> io::Result<()> {
         }
         // send, then one recv of up to 1024 bytes, as the article does: an
         // answer longer than that shows in pieces, the rest on the next turn.
-        match tcp_cli_sock.write_all(data_out).and_then(|()| tcp_cli_sock.read(&mut data)) {
+        match tcp_cli_sock
+            .write_all(data_out)
+            .and_then(|()| tcp_cli_sock.read(&mut data))
+        {
             Ok(0) => return server_gone(addr, io::ErrorKind::UnexpectedEof.into()), // if not data: break
             Ok(n) => writeln!(stdout, "{}", shown(&data[..n])).map_err(console)?,
             Err(e) => return server_gone(addr, e),
@@ -59,10 +71,16 @@ pub fn run(addr: &str) -> io::Result<()> {
 /// Anything else (a timeout) is an error.
 fn server_gone(addr: &str, e: io::Error) -> io::Result<()> {
     use io::ErrorKind::*;
-    if !matches!(e.kind(), UnexpectedEof | ConnectionReset | ConnectionAborted | BrokenPipe) {
+    if !matches!(
+        e.kind(),
+        UnexpectedEof | ConnectionReset | ConnectionAborted | BrokenPipe
+    ) {
         return Err(crate::context("no answer from", addr, e));
     }
-    let _ = writeln!(io::stderr(), "tcp-timestamp client: server {addr} closed the connection");
+    let _ = writeln!(
+        io::stderr(),
+        "tcp-timestamp client: server {addr} closed the connection"
+    );
     Ok(())
 }
 
@@ -70,6 +88,12 @@ fn server_gone(addr: &str, e: io::Error) -> io::Result<()> {
 /// UTF-8 as `�`, control characters (but tab) as `\u{1b}`, so a hostile
 /// server cannot retitle or clear the screen.
 fn shown(bytes: &[u8]) -> String {
-    let show = |c: char| if c.is_control() && c != '\t' { c.escape_unicode().to_string() } else { c.into() };
+    let show = |c: char| {
+        if c.is_control() && c != '\t' {
+            c.escape_unicode().to_string()
+        } else {
+            c.into()
+        }
+    };
     String::from_utf8_lossy(bytes).chars().map(show).collect()
 }

@@ -30,7 +30,11 @@ const NO_ROLE: &str = "say which side to run: `cargo run -p tcp-timestamp -- ser
 
 fn main() {
     let (role, addr) = args(env::args_os().skip(1).collect());
-    if let Err(e) = if role == "server" { server::run(&addr) } else { client::run(&addr) } {
+    if let Err(e) = if role == "server" {
+        server::run(&addr)
+    } else {
+        client::run(&addr)
+    } {
         let _ = writeln!(io::stderr(), "tcp-timestamp {role}: {e}");
         process::exit(1);
     }
@@ -44,7 +48,11 @@ fn args(args: Vec<OsString>) -> (String, String) {
         process::exit(0);
     }
     let words: Vec<&str> = args.iter().map_while(|a| a.to_str()).collect();
-    let why = match (args.get(words.len()), words.iter().find(|w| w.starts_with('-')), &words[..]) {
+    let why = match (
+        args.get(words.len()),
+        words.iter().find(|w| w.starts_with('-')),
+        &words[..],
+    ) {
         (Some(bad), ..) => format!("argument `{}` is not valid UTF-8", bad.to_string_lossy()),
         (_, Some(option), _) => format!("unknown option `{option}`"),
         (.., []) => NO_ROLE.into(),
@@ -70,7 +78,9 @@ fn bad_addr(addr: &str) -> Option<String> {
         (false, false, _) => Some("no port: expected HOST:PORT".into()),
         (false, true, _) => Some(format!("port `{port}` is not a number")),
         (true, _, Err(_)) => Some(format!("port {port} is out of range (0-65535)")),
-        (true, _, Ok(_)) => host.is_empty().then(|| format!("no host: did you mean 127.0.0.1:{port}?")),
+        (true, _, Ok(_)) => host
+            .is_empty()
+            .then(|| format!("no host: did you mean 127.0.0.1:{port}?")),
     }
 }
 
@@ -80,8 +90,12 @@ fn bad_addr(addr: &str) -> Option<String> {
 fn context(action: &str, addr: impl Display, e: io::Error) -> io::Error {
     use io::ErrorKind::*;
     let hint = match e.kind() {
-        ConnectionRefused => "; is the server running? start it with `cargo run -p tcp-timestamp -- server`",
-        AddrInUse => "; address in use: is another server running? pass another ADDR, e.g. 127.0.0.1:0",
+        ConnectionRefused => {
+            "; is the server running? start it with `cargo run -p tcp-timestamp -- server`"
+        }
+        AddrInUse => {
+            "; address in use: is another server running? pass another ADDR, e.g. 127.0.0.1:0"
+        }
         WouldBlock | TimedOut => {
             "; nothing for 10 s: is the peer stuck, or a one-at-a-time server busy with another client?"
         }

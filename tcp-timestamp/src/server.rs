@@ -13,7 +13,8 @@ const BUFSIZ: usize = 1024;
 
 pub fn run(addr: &str) -> io::Result<()> {
     // socket(AF_INET, SOCK_STREAM), bind(ADDR), listen(5): one call in Rust.
-    let tcp_ser_sock = TcpListener::bind(addr).map_err(|e| crate::context("cannot listen on", addr, e))?;
+    let tcp_ser_sock =
+        TcpListener::bind(addr).map_err(|e| crate::context("cannot listen on", addr, e))?;
     log(&format!("Listening on {}", tcp_ser_sock.local_addr()?));
 
     loop {
@@ -62,14 +63,23 @@ fn serve(tcp_cli_sock: &mut TcpStream) -> io::Result<()> {
 fn python_addr(addr: SocketAddr) -> String {
     match addr {
         SocketAddr::V4(a) => format!("('{}', {})", a.ip(), a.port()),
-        SocketAddr::V6(a) => format!("('{}', {}, {}, {})", a.ip(), a.port(), a.flowinfo(), a.scope_id()),
+        SocketAddr::V6(a) => format!(
+            "('{}', {}, {}, {})",
+            a.ip(),
+            a.port(),
+            a.flowinfo(),
+            a.scope_id()
+        ),
     }
 }
 
 /// Seconds since the Unix epoch, like time.time().
 fn now() -> i64 {
     let since = SystemTime::now().duration_since(UNIX_EPOCH);
-    since.map_or_else(|before| -(before.duration().as_secs() as i64), |d| d.as_secs() as i64)
+    since.map_or_else(
+        |before| -(before.duration().as_secs() as i64),
+        |d| d.as_secs() as i64,
+    )
 }
 
 /// Python's time.ctime(): `Sat Nov  1 09:05:03 2026`, the day padded to two
@@ -77,8 +87,9 @@ fn now() -> i64 {
 /// ctime() uses local time, so the two agree where TZ=UTC.
 fn ctime(secs: i64) -> String {
     const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]; // 1970-01-01 was a Thursday
-    const MONTHS: [&str; 12] =
-        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     let (days, secs) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     // Days to a civil date (Howard Hinnant's algorithm): shift the year to
     // start on 1 March so the leap day is the last day of a year, then count
@@ -88,10 +99,21 @@ fn ctime(secs: i64) -> String {
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // year of era, 0..399
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // day of the March-based year
     let mp = (5 * doy + 2) / 153; // month, March = 0
-    let (day, month) = (doy - (153 * mp + 2) / 5 + 1, if mp < 10 { mp + 2 } else { mp - 10 }); // January = 0
+    let (day, month) = (
+        doy - (153 * mp + 2) / 5 + 1,
+        if mp < 10 { mp + 2 } else { mp - 10 },
+    ); // January = 0
     let year = era * 400 + yoe + i64::from(month < 2);
-    let (weekday, month) = (WEEKDAYS[days.rem_euclid(7) as usize], MONTHS[month as usize]);
-    format!("{weekday} {month} {day:>2} {:02}:{:02}:{:02} {year}", secs / 3600, secs / 60 % 60, secs % 60)
+    let (weekday, month) = (
+        WEEKDAYS[days.rem_euclid(7) as usize],
+        MONTHS[month as usize],
+    );
+    format!(
+        "{weekday} {month} {day:>2} {:02}:{:02}:{:02} {year}",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
 }
 
 /// Prints one line on stdout; a closed stdout must not stop the server.

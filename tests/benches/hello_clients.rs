@@ -26,7 +26,10 @@ use tests::*;
 const PATIENCE: Duration = Duration::from_secs(60);
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     let clients: usize = args.first().and_then(|n| n.parse().ok()).unwrap_or(200);
     let (server, addr) = match args.get(1..).filter(|cmd| !cmd.is_empty()) {
         None => Proc::server(&program("tcp-hello-server"), &["127.0.0.1:0"]),
@@ -55,7 +58,9 @@ fn main() {
     // A client that fails drops its sender: recv then errs instead of hanging.
     drop(welcomed_tx);
     for _ in 0..clients {
-        welcomed.recv_timeout(PATIENCE).expect("a client was not welcomed");
+        welcomed
+            .recv_timeout(PATIENCE)
+            .expect("a client was not welcomed");
     }
     let connected = start.elapsed();
     let rss_kib = status_field(server.pid(), "VmRSS:");
@@ -94,7 +99,14 @@ fn talk(addr: SocketAddr, i: usize, welcomed: &mpsc::Sender<()>, go: &mpsc::Rece
 }
 
 fn status_field(pid: u32, field: &str) -> String {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("read /proc/PID/status");
-    let line = status.lines().find_map(|l| l.strip_prefix(field)).expect("field in /proc/PID/status");
-    line.split_whitespace().next().unwrap_or_default().to_string()
+    let status =
+        std::fs::read_to_string(format!("/proc/{pid}/status")).expect("read /proc/PID/status");
+    let line = status
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .expect("field in /proc/PID/status");
+    line.split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_string()
 }

@@ -31,7 +31,10 @@ const ROUNDS: usize = 5;
 const PATTERN: usize = 1 << 20;
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     let mib: u64 = args.first().and_then(|n| n.parse().ok()).unwrap_or(1024);
     let python = args.get(1).map(PathBuf::from);
     let addr = start_server(mib << 20);
@@ -40,8 +43,11 @@ fn main() {
     let out = dir.join("body.bin");
     let out_s = out.to_string_lossy().into_owned();
     let ours = program("http-fetch");
-    let curl =
-        Command::new("curl").arg("--version").stdout(Stdio::null()).status().is_ok_and(|s| s.success());
+    let curl = Command::new("curl")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
     let before = std::env::var_os("HTTP_FETCH_BEFORE").map(PathBuf::from);
 
     for (what, mib, chunk) in [
@@ -51,19 +57,43 @@ fn main() {
     ] {
         let size = mib << 20;
         let url = format!("http://{addr}/{size}/{chunk}");
-        let mut tools: Vec<(&str, Vec<String>)> =
-            vec![("http-fetch", vec![ours.to_string_lossy().into_owned(), url.clone(), out_s.clone()])];
+        let mut tools: Vec<(&str, Vec<String>)> = vec![(
+            "http-fetch",
+            vec![
+                ours.to_string_lossy().into_owned(),
+                url.clone(),
+                out_s.clone(),
+            ],
+        )];
         if let Some(before) = &before {
-            tools.push(("before", vec![before.to_string_lossy().into_owned(), url.clone(), out_s.clone()]));
+            tools.push((
+                "before",
+                vec![
+                    before.to_string_lossy().into_owned(),
+                    url.clone(),
+                    out_s.clone(),
+                ],
+            ));
         }
         if curl {
-            tools
-                .push(("curl -o", vec!["curl".into(), "-s".into(), "-o".into(), out_s.clone(), url.clone()]));
+            tools.push((
+                "curl -o",
+                vec![
+                    "curl".into(),
+                    "-s".into(),
+                    "-o".into(),
+                    out_s.clone(),
+                    url.clone(),
+                ],
+            ));
         }
         if let (Some(script), 0) = (&python, chunk) {
             // The article's version sends `GET /`, so the server answers it with the Content-Length body.
             let script = script.to_string_lossy().into_owned();
-            tools.push(("http_get.py", vec!["python3".into(), script, addr.to_string(), out_s.clone()]));
+            tools.push((
+                "http_get.py",
+                vec!["python3".into(), script, addr.to_string(), out_s.clone()],
+            ));
         }
 
         println!("body: {mib} MiB, {what}, from 127.0.0.1; {ROUNDS} rounds");
@@ -78,7 +108,10 @@ fn main() {
         }
         for ((name, _), mut runs) in tools.iter().zip(results) {
             runs.sort_by_key(|r| r.wall);
-            let (fastest, median) = (runs[0].wall.as_secs_f64(), runs[runs.len() / 2].wall.as_secs_f64());
+            let (fastest, median) = (
+                runs[0].wall.as_secs_f64(),
+                runs[runs.len() / 2].wall.as_secs_f64(),
+            );
             let peak = runs.iter().map(|r| r.peak_kib).max().unwrap_or(0);
             let cpu = runs.iter().map(|r| r.cpu).min().unwrap_or_default();
             println!(
@@ -114,7 +147,11 @@ fn measure(argv: &[String]) -> Run {
         c
     };
     let start = Instant::now();
-    let mut child = cmd.stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("start the fetcher");
+    let mut child = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the fetcher");
     let mut polled = 0;
     if !timed {
         while child.try_wait().expect("wait").is_none() {
@@ -124,21 +161,43 @@ fn measure(argv: &[String]) -> Run {
     }
     let output = child.wait_with_output().expect("wait for the fetcher");
     let wall = start.elapsed();
-    assert!(output.status.success(), "{argv:?} failed: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{argv:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let stderr = String::from_utf8_lossy(&output.stderr);
-    let last: Vec<f64> = stderr.lines().last().unwrap_or_default().split(' ').flat_map(str::parse).collect();
+    let last: Vec<f64> = stderr
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .split(' ')
+        .flat_map(str::parse)
+        .collect();
     match last[..] {
-        [peak, user, sys] if timed => {
-            Run { wall, cpu: Duration::from_secs_f64(user + sys), peak_kib: peak as u64 }
-        }
-        _ => Run { wall, cpu: Duration::ZERO, peak_kib: polled },
+        [peak, user, sys] if timed => Run {
+            wall,
+            cpu: Duration::from_secs_f64(user + sys),
+            peak_kib: peak as u64,
+        },
+        _ => Run {
+            wall,
+            cpu: Duration::ZERO,
+            peak_kib: polled,
+        },
     }
 }
 
 fn vm_hwm(pid: u32) -> u64 {
     let status = fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap_or_default();
-    line.split_whitespace().nth(1).and_then(|n| n.parse().ok()).unwrap_or(0)
+    let line = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .unwrap_or_default();
+    line.split_whitespace()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
 }
 
 fn pattern() -> Vec<u8> {
@@ -167,15 +226,24 @@ fn serve(stream: TcpStream, default: u64) -> std::io::Result<()> {
     reader.read_line(&mut line)?;
     let path = line.split(' ').nth(1).unwrap_or("/").to_string();
     let mut numbers = path.split('/').filter_map(|n| n.parse::<u64>().ok());
-    let (size, chunk) = (numbers.next().unwrap_or(default), numbers.next().unwrap_or(0) as usize);
+    let (size, chunk) = (
+        numbers.next().unwrap_or(default),
+        numbers.next().unwrap_or(0) as usize,
+    );
     while reader.read_line(&mut line)? > 2 {
         line.clear();
     }
     let mut w = &stream;
     let pattern = pattern();
-    let framing =
-        if chunk == 0 { format!("Content-Length: {size}") } else { "Transfer-Encoding: chunked".into() };
-    write!(w, "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n{framing}\r\n\r\n")?;
+    let framing = if chunk == 0 {
+        format!("Content-Length: {size}")
+    } else {
+        "Transfer-Encoding: chunked".into()
+    };
+    write!(
+        w,
+        "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n{framing}\r\n\r\n"
+    )?;
     // One pattern's worth of body, framed: SIZE is a multiple of the pattern
     // and the pattern of the chunk size.
     let framed: Vec<u8> = if chunk == 0 {
@@ -213,5 +281,9 @@ fn check_body(path: &Path, size: u64) -> Result<(), String> {
         }
         seen += n as u64;
     }
-    if seen == size { Ok(()) } else { Err(format!("{seen} bytes, not {size}")) }
+    if seen == size {
+        Ok(())
+    } else {
+        Err(format!("{seen} bytes, not {size}"))
+    }
 }

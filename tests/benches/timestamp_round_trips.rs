@@ -20,7 +20,10 @@ use tests::*;
 const TICK: Duration = Duration::from_millis(10);
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     let trips: u32 = args.first().and_then(|n| n.parse().ok()).unwrap_or(20_000);
     let python = args.get(1).map(Path::new);
 
@@ -30,16 +33,27 @@ fn main() {
     report("udp, ours  ", &server, trips, || udp_trips(addr, trips));
     if let Some(dir) = python {
         let addr = unused_addr();
-        let server = python_server(&dir.join("ts_tcp_server.py"), addr, "waiting for connection...");
+        let server = python_server(
+            &dir.join("ts_tcp_server.py"),
+            addr,
+            "waiting for connection...",
+        );
         report("tcp, Python", &server, trips, || tcp_trips(addr, trips));
         let addr = udp_socket().local_addr().unwrap(); // freed at once: a free UDP port
-        let server = python_server(&dir.join("ts_udp_server.py"), addr, "waiting for message...");
+        let server = python_server(
+            &dir.join("ts_udp_server.py"),
+            addr,
+            "waiting for message...",
+        );
         report("udp, Python", &server, trips, || udp_trips(addr, trips));
     }
 }
 
 fn python_server(script: &Path, addr: SocketAddr, ready: &str) -> Proc {
-    let server = Proc::start(Path::new("python3"), &["-u", &script.to_string_lossy(), &addr.to_string()]);
+    let server = Proc::start(
+        Path::new("python3"),
+        &["-u", &script.to_string_lossy(), &addr.to_string()],
+    );
     server.wait_stdout(ready, 1);
     server
 }

@@ -21,7 +21,9 @@ fn basic_server_prints_the_article_lines_and_answers_welcome_to_connect() {
     assert_eq!(exit.code(), 0, "{exit:?}");
     assert_eq!(
         exit.stdout,
-        format!("Listening on {addr}\nis listening...\nconnect to client successful\nb'hello'\nclosed\n")
+        format!(
+            "Listening on {addr}\nis listening...\nconnect to client successful\nb'hello'\nclosed\n"
+        )
     );
     assert_eq!(exit.stderr, "");
 }
@@ -33,7 +35,11 @@ fn basic_server_prints_the_bytes_as_python_s_repr() {
     s.write_all("你\t\\\n\x7f".as_bytes()).unwrap();
     assert_eq!(read_to_close(&mut s), WELCOME);
     let exit = server.wait_exit();
-    assert!(exit.stdout.contains("\nb'\\xe4\\xbd\\xa0\\t\\\\\\n\\x7f'\nclosed\n"), "{exit:?}");
+    assert!(
+        exit.stdout
+            .contains("\nb'\\xe4\\xbd\\xa0\\t\\\\\\n\\x7f'\nclosed\n"),
+        "{exit:?}"
+    );
 }
 
 #[test]
@@ -47,7 +53,10 @@ fn basic_client_sends_hello_and_prints_the_answer_between_the_article_lines() {
     expect_closed(&mut s);
     let exit = client.wait_exit();
     assert_eq!(exit.code(), 0, "{exit:?}");
-    assert_eq!(exit.stdout, "connect to server successful\nWelcome to connect !\nclosed\n");
+    assert_eq!(
+        exit.stdout,
+        "connect to server successful\nWelcome to connect !\nclosed\n"
+    );
     assert_eq!(exit.stderr, "");
 }
 
@@ -56,16 +65,28 @@ fn basic_client_and_server_talk() {
     let (server, addr) = Proc::server(&example("basic_server"), &["127.0.0.1:0"]);
     let client = Proc::example("basic_client", &[&addr.to_string()]).wait_exit();
     assert_eq!(client.code(), 0, "{client:?}");
-    assert_eq!(client.stdout, "connect to server successful\nWelcome to connect !\nclosed\n");
+    assert_eq!(
+        client.stdout,
+        "connect to server successful\nWelcome to connect !\nclosed\n"
+    );
     let server = server.wait_exit();
     assert_eq!(server.code(), 0, "{server:?}");
-    assert!(server.stdout.ends_with("is listening...\nconnect to client successful\nb'hello'\nclosed\n"));
+    assert!(
+        server
+            .stdout
+            .ends_with("is listening...\nconnect to client successful\nb'hello'\nclosed\n")
+    );
 }
 
 #[test]
 fn basic_examples_help_shows_the_article_s_port_9000() {
     for name in ["basic_server", "basic_client"] {
         let start = format!("usage: {name} [ADDR]");
-        assert_help(&example(name), &["--help"], &start, &["default 127.0.0.1:9000"]);
+        assert_help(
+            &example(name),
+            &["--help"],
+            &start,
+            &["default 127.0.0.1:9000"],
+        );
     }
 }

@@ -36,9 +36,19 @@ fn chatroom_pair_takes_turns_until_the_client_chooses_0() {
     client.type_in("hello\n\nagain\n0\n");
     client.close_stdin();
     let (server, client) = (server.wait_exit(), client.wait_exit());
-    assert_eq!((server.code(), client.code()), (0, 0), "{server:?}\n{client:?}");
-    let port = server.stdout.lines().nth(2).and_then(|l| l.strip_prefix("('127.0.0.1', "));
-    let port = port.and_then(|l| l.strip_suffix(") is connected")).unwrap_or_else(|| panic!("{server:?}"));
+    assert_eq!(
+        (server.code(), client.code()),
+        (0, 0),
+        "{server:?}\n{client:?}"
+    );
+    let port = server
+        .stdout
+        .lines()
+        .nth(2)
+        .and_then(|l| l.strip_prefix("('127.0.0.1', "));
+    let port = port
+        .and_then(|l| l.strip_suffix(") is connected"))
+        .unwrap_or_else(|| panic!("{server:?}"));
     assert_eq!(
         server.stdout,
         format!(
@@ -48,7 +58,9 @@ fn chatroom_pair_takes_turns_until_the_client_chooses_0() {
     );
     assert_eq!(
         server.stderr,
-        format!("chatroom_server: client 127.0.0.1:{port} closed the connection, the chat is over\n")
+        format!(
+            "chatroom_server: client 127.0.0.1:{port} closed the connection, the chat is over\n"
+        )
     );
     assert_eq!(
         client.stdout,
@@ -84,7 +96,10 @@ fn chatroom_server_speaks_the_articles_bytes_and_shows_what_it_got_as_python_byt
              收到客户端消息: b'hello'\n请输入:\n请输入:\n已发送\n收到客户端消息: {HOSTILE_REPR}\n请输入:\n"
         )
     );
-    assert_eq!(exit.stderr, "chatroom_server: end of input, closing the connection\n");
+    assert_eq!(
+        exit.stderr,
+        "chatroom_server: end of input, closing the connection\n"
+    );
 }
 
 #[test]
@@ -179,7 +194,10 @@ fn chatroom_client_quits_at_end_of_input() {
     expect_closed(&mut peer);
     let exit = client.wait_exit();
     assert_eq!(exit.code(), 0, "{exit:?}");
-    assert_eq!(exit.stdout, "连接成功!\n收到服务端内容:\nb'welcome to connect !'\n请输入:\n");
+    assert_eq!(
+        exit.stdout,
+        "连接成功!\n收到服务端内容:\nb'welcome to connect !'\n请输入:\n"
+    );
     assert_eq!(exit.stderr, "chatroom_client: end of input, quitting\n");
 }
 
@@ -188,10 +206,19 @@ fn chatroom_bad_usage_says_what_is_wrong_and_exits_2() {
     let os = |args: &[&str]| args.iter().map(OsString::from).collect::<Vec<_>>();
     let cases = [
         (os(&["--bogus"]), "unknown option `--bogus`"),
-        (vec![not_utf8(b"\xff:0")], "argument `\u{fffd}:0` is not valid UTF-8"),
+        (
+            vec![not_utf8(b"\xff:0")],
+            "argument `\u{fffd}:0` is not valid UTF-8",
+        ),
         (os(&["127.0.0.1:1", "x"]), "unexpected argument `x`"),
-        (os(&["9000"]), "bad ADDR `9000`: no host: did you mean 127.0.0.1:9000?"),
-        (os(&[":9000"]), "bad ADDR `:9000`: no host: did you mean 127.0.0.1:9000?"),
+        (
+            os(&["9000"]),
+            "bad ADDR `9000`: no host: did you mean 127.0.0.1:9000?",
+        ),
+        (
+            os(&[":9000"]),
+            "bad ADDR `:9000`: no host: did you mean 127.0.0.1:9000?",
+        ),
     ];
     for name in ["chatroom_server", "chatroom_client"] {
         for (args, why) in &cases {
@@ -199,17 +226,33 @@ fn chatroom_bad_usage_says_what_is_wrong_and_exits_2() {
         }
         assert_bad_addrs(&example(name), &[]);
         let start = format!("usage: {name} [ADDR]");
-        assert_help(&example(name), &["127.0.0.1:1", "--help"], &start, &["127.0.0.1:9000"]);
+        assert_help(
+            &example(name),
+            &["127.0.0.1:1", "--help"],
+            &start,
+            &["127.0.0.1:9000"],
+        );
     }
 }
 
 #[test]
 fn chatroom_client_without_a_server_and_server_on_a_busy_address_say_so() {
     let start = "chatroom_client: cannot connect to";
-    let exit = assert_no_server(&example("chatroom_client"), &[], unused_addr(), start, "chatroom_server");
+    let exit = assert_no_server(
+        &example("chatroom_client"),
+        &[],
+        unused_addr(),
+        start,
+        "chatroom_server",
+    );
     assert_eq!(exit.stdout, "");
     let (_listener, busy) = listen();
-    assert_address_in_use(&example("chatroom_server"), &[], busy, "chatroom_server: cannot listen on");
+    assert_address_in_use(
+        &example("chatroom_server"),
+        &[],
+        busy,
+        "chatroom_server: cannot listen on",
+    );
 }
 
 #[test]
@@ -224,7 +267,11 @@ fn chatroom_pair_refuses_a_line_over_1024_bytes_and_asks_again() {
     server.type_in(&format!("{}\nhi\n", "y".repeat(1025)));
     server.close_stdin();
     let (server, client) = (server.wait_exit(), client.wait_exit());
-    assert_eq!((server.code(), client.code()), (0, 0), "{server:?}\n{client:?}");
+    assert_eq!(
+        (server.code(), client.code()),
+        (0, 0),
+        "{server:?}\n{client:?}"
+    );
     let port = client_port(&server.stdout);
     assert_eq!(
         server.stdout,
@@ -255,8 +302,12 @@ fn chatroom_pair_refuses_a_line_over_1024_bytes_and_asks_again() {
 
 /// The client's port in a chatroom_server transcript (`('127.0.0.1', PORT) is connected`).
 fn client_port(stdout: &str) -> &str {
-    let port = stdout.lines().nth(2).and_then(|l| l.strip_prefix("('127.0.0.1', "));
-    port.and_then(|l| l.strip_suffix(") is connected")).unwrap_or_else(|| panic!("{stdout:?}"))
+    let port = stdout
+        .lines()
+        .nth(2)
+        .and_then(|l| l.strip_prefix("('127.0.0.1', "));
+    port.and_then(|l| l.strip_suffix(") is connected"))
+        .unwrap_or_else(|| panic!("{stdout:?}"))
 }
 
 #[test]

@@ -14,7 +14,11 @@ use tests::*;
 /// already exited, so every write to stderr fails with a broken pipe.
 fn with_dead_stderr(path: &Path, args: &[&str]) -> Vec<String> {
     let script = r#"exec 2> >(exec true); wait $!; exec "$0" "$@""#;
-    let mut all = vec!["-c".to_string(), script.to_string(), path.display().to_string()];
+    let mut all = vec![
+        "-c".to_string(),
+        script.to_string(),
+        path.display().to_string(),
+    ];
     all.extend(args.iter().map(|a| a.to_string()));
     all
 }
@@ -25,7 +29,11 @@ fn with_dead_stderr(path: &Path, args: &[&str]) -> Vec<String> {
 fn reset(addr: SocketAddr) -> SocketAddr {
     let s = connect(addr);
     (&s).write_all(b"Michael").unwrap();
-    while s.peek(&mut [0; 8]).expect("the welcome within the deadline") < 8 {}
+    while s
+        .peek(&mut [0; 8])
+        .expect("the welcome within the deadline")
+        < 8
+    {}
     s.local_addr().unwrap()
 }
 
@@ -50,7 +58,10 @@ fn hello_server_goes_on_serving_when_its_stderr_is_closed() {
 /// address it listens on.
 fn server_with_dead_stderr(path: &Path, args: &[&str]) -> (Proc, SocketAddr) {
     let all = with_dead_stderr(path, args);
-    Proc::server(Path::new("/bin/bash"), &all.iter().map(String::as_str).collect::<Vec<_>>())
+    Proc::server(
+        Path::new("/bin/bash"),
+        &all.iter().map(String::as_str).collect::<Vec<_>>(),
+    )
 }
 
 /// A client that connects and leaves without a word (a port scan) is
@@ -59,8 +70,20 @@ fn server_with_dead_stderr(path: &Path, args: &[&str]) -> (Proc, SocketAddr) {
 #[test]
 fn chat_servers_go_on_to_the_next_client_when_their_stderr_is_closed() {
     for (name, args, welcome, said, shown) in [
-        ("chatroom_server", &["127.0.0.1:0"][..], &b"welcome to connect !"[..], &b"hi"[..], "b'hi'"),
-        ("tcp_chat_duplex", &["server", "127.0.0.1:0"], b"", b"hi\n", "hi"),
+        (
+            "chatroom_server",
+            &["127.0.0.1:0"][..],
+            &b"welcome to connect !"[..],
+            &b"hi"[..],
+            "b'hi'",
+        ),
+        (
+            "tcp_chat_duplex",
+            &["server", "127.0.0.1:0"],
+            b"",
+            b"hi\n",
+            "hi",
+        ),
     ] {
         let (server, addr) = server_with_dead_stderr(&example(name), args);
         drop(connect(addr));
@@ -75,7 +98,8 @@ fn chat_servers_go_on_to_the_next_client_when_their_stderr_is_closed() {
 /// the first client goes on.
 #[test]
 fn udp_chat_server_goes_on_past_a_stranger_when_its_stderr_is_closed() {
-    let (mut server, addr) = server_with_dead_stderr(&program("udp-chat"), &["server", "127.0.0.1:0"]);
+    let (mut server, addr) =
+        server_with_dead_stderr(&program("udp-chat"), &["server", "127.0.0.1:0"]);
     let (client, stranger) = (udp_socket(), udp_socket());
     client.send_to(b"hello", addr).unwrap();
     server.wait_stdout("请输入:", 1);
@@ -99,29 +123,71 @@ fn programs_end_with_their_own_status_when_their_stderr_is_closed() {
         (program("http-fetch"), vec!["--bogus"], "", 2),
         (program("tcp-chat"), vec!["talk"], "", 2),
         (program("tcp-timestamp"), vec![], "", 2),
-        (program("tcp-timestamp"), vec!["client", refused.as_str()], "", 1),
+        (
+            program("tcp-timestamp"),
+            vec!["client", refused.as_str()],
+            "",
+            1,
+        ),
         (program("tcp-hello-server"), vec!["127.0.0.1:99999"], "", 2),
         (program("udp-timestamp"), vec![], "", 2),
-        (program("udp-timestamp"), vec!["client", udp_refused.as_str()], "hello\n", 1),
-        (program("udp-timestamp"), vec!["server", udp_in_use.as_str()], "", 1),
+        (
+            program("udp-timestamp"),
+            vec!["client", udp_refused.as_str()],
+            "hello\n",
+            1,
+        ),
+        (
+            program("udp-timestamp"),
+            vec!["server", udp_in_use.as_str()],
+            "",
+            1,
+        ),
         (program("udp-chat"), vec!["talk"], "", 2),
-        (program("udp-chat"), vec!["client", udp_refused.as_str()], "hello\n", 1),
-        (program("udp-chat"), vec!["client", udp_refused.as_str()], "", 0),
-        (program("udp-chat"), vec!["server", udp_in_use.as_str()], "", 1),
+        (
+            program("udp-chat"),
+            vec!["client", udp_refused.as_str()],
+            "hello\n",
+            1,
+        ),
+        (
+            program("udp-chat"),
+            vec!["client", udp_refused.as_str()],
+            "",
+            0,
+        ),
+        (
+            program("udp-chat"),
+            vec!["server", udp_in_use.as_str()],
+            "",
+            1,
+        ),
         (example("udp_chat_duplex"), vec!["talk"], "", 2),
         (example("chatroom_client"), vec!["--bogus"], "", 2),
         (example("chatroom_client"), vec![refused.as_str()], "", 1),
         (example("chatroom_server"), vec!["127.0.0.1:99999"], "", 2),
         (example("chatroom_server"), vec![tcp_in_use.as_str()], "", 1),
         (example("tcp_chat_duplex"), vec![], "", 2),
-        (example("tcp_chat_duplex"), vec!["client", refused.as_str()], "", 1),
+        (
+            example("tcp_chat_duplex"),
+            vec!["client", refused.as_str()],
+            "",
+            1,
+        ),
     ] {
         let all = with_dead_stderr(&path, &args);
-        let mut proc =
-            Proc::start(Path::new("/bin/bash"), &all.iter().map(String::as_str).collect::<Vec<_>>());
+        let mut proc = Proc::start(
+            Path::new("/bin/bash"),
+            &all.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
         proc.type_in(input);
         proc.close_stdin();
         let exit = proc.wait_exit();
-        assert_eq!(exit.code(), code, "{} {args:?} < {input:?}: {exit:?}", path.display());
+        assert_eq!(
+            exit.code(),
+            code,
+            "{} {args:?} < {input:?}: {exit:?}",
+            path.display()
+        );
     }
 }

@@ -16,8 +16,15 @@ use tests::*;
 /// number (bytes for io, KiB for status).
 fn proc_field(pid: u32, file: &str, field: &str) -> u64 {
     let text = fs::read_to_string(format!("/proc/{pid}/{file}")).unwrap_or_default();
-    let value = text.lines().find_map(|l| l.strip_prefix(field)).unwrap_or("0");
-    value.split_whitespace().next().and_then(|v| v.parse().ok()).unwrap_or(0)
+    let value = text
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .unwrap_or("0");
+    value
+        .split_whitespace()
+        .next()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
 }
 
 /// Runs `path args` with /dev/zero as stdin until it has read 1 GiB of it,
@@ -32,18 +39,28 @@ fn assert_bounded_on_an_endless_line(path: PathBuf, args: &[&str]) {
         .spawn()
         .unwrap();
     let pid = child.id();
-    let exited = || fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| s.contains(") Z "));
+    let exited =
+        || fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| s.contains(") Z "));
     let done = eventually(|| exited() || proc_field(pid, "io", "rchar:") >= 1 << 30);
     let peak_kib = proc_field(pid, "status", "VmHWM:");
     let gave_up = exited();
     let _ = child.kill();
     let status = child.wait().unwrap();
     let name = format!("{} {args:?}", path.display());
-    assert!(done, "{name} neither read 1 GiB of stdin nor ended within the deadline");
+    assert!(
+        done,
+        "{name} neither read 1 GiB of stdin nor ended within the deadline"
+    );
     if gave_up {
-        assert!(status.code().is_some_and(|c| c <= 2), "{name} ended by {status} on an endless line");
+        assert!(
+            status.code().is_some_and(|c| c <= 2),
+            "{name} ended by {status} on an endless line"
+        );
     } else {
-        assert!(peak_kib < 256 << 10, "{name}: peak memory {peak_kib} KiB on an endless line");
+        assert!(
+            peak_kib < 256 << 10,
+            "{name}: peak memory {peak_kib} KiB on an endless line"
+        );
     }
 }
 
@@ -65,8 +82,11 @@ fn programs_that_read_the_keyboard_keep_little_memory_on_an_endless_line() {
     // line: a thread greets every connection, as the chat room server does,
     // and keeps it open, for as long as this test binary runs.
     std::thread::spawn(move || {
-        let greeted: Vec<_> =
-            listener.incoming().flatten().map(|mut s| s.write_all(b"welcome to connect !")).collect();
+        let greeted: Vec<_> = listener
+            .incoming()
+            .flatten()
+            .map(|mut s| s.write_all(b"welcome to connect !"))
+            .collect();
         drop(greeted);
     });
     assert_bounded_on_an_endless_line(example("chatroom_client"), &[&tcp]);

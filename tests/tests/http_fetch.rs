@@ -96,7 +96,12 @@ impl Folder {
     fn names(&self) -> Vec<String> {
         let mut names: Vec<String> = fs::read_dir(&self.0)
             .expect("read the folder")
-            .map(|e| e.expect("folder entry").file_name().to_string_lossy().into_owned())
+            .map(|e| {
+                e.expect("folder entry")
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned()
+            })
             .collect();
         names.sort();
         names
@@ -139,7 +144,10 @@ fn run_in(dir: &Path, args: &[&str], uid: Option<u32>) -> Exit {
 /// Runs `cmd` to its end within the deadline, with no input.
 fn finish(cmd: &mut Command, args: &[&str]) -> Exit {
     cmd.env("RUST_BACKTRACE", "0").stdin(Stdio::null());
-    let child = cmd.stderr(Stdio::piped()).spawn().expect("start http-fetch");
+    let child = cmd
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start http-fetch");
     let pid = child.id();
     let (tx, rx) = mpsc::channel();
     thread::spawn(move || tx.send(child.wait_with_output()));
@@ -149,13 +157,19 @@ fn finish(cmd: &mut Command, args: &[&str]) -> Exit {
     };
     let output = output.expect("wait for http-fetch");
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    Exit { status: output.status, stdout: text(&output.stdout), stderr: text(&output.stderr) }
+    Exit {
+        status: output.status,
+        stdout: text(&output.stdout),
+        stderr: text(&output.stderr),
+    }
 }
 
 /// Checks that nobody connected to `listener`: http-fetch refused before
 /// fetching anything. (Its connect would have completed before it exited.)
 fn assert_no_connection(listener: &TcpListener) {
-    listener.set_nonblocking(true).expect("nonblocking listener");
+    listener
+        .set_nonblocking(true)
+        .expect("nonblocking listener");
     match listener.accept() {
         Err(e) if e.kind() == ErrorKind::WouldBlock => {}
         other => panic!("http-fetch connected although it should have refused first: {other:?}"),
@@ -169,9 +183,18 @@ fn fetch_from(response: &[u8], end: End, path: &str) -> (Exit, Option<Vec<u8>>) 
     let folder = Folder::new();
     let out = folder.file("page.html");
     let exit = fetch(&format!("http://{addr}{path}"), &out);
-    let request = request.recv_timeout(DEADLINE).expect("the server got a request");
-    assert_eq!(String::from_utf8_lossy(&request), expected_request(addr, path));
-    assert!(folder.names().len() <= 1, "files left behind: {:?}", folder.names());
+    let request = request
+        .recv_timeout(DEADLINE)
+        .expect("the server got a request");
+    assert_eq!(
+        String::from_utf8_lossy(&request),
+        expected_request(addr, path)
+    );
+    assert!(
+        folder.names().len() <= 1,
+        "files left behind: {:?}",
+        folder.names()
+    );
     (exit, fs::read(&out).ok())
 }
 
@@ -191,7 +214,9 @@ fn http_fetch_saves_a_content_length_body_byte_for_byte_and_prints_the_header() 
     assert_eq!(exit.code(), 0, "{exit:?}");
     assert_eq!(exit.stdout, format!("{header}\n")); // print(header.decode('utf-8'))
     assert!(
-        exit.stderr.starts_with("http-fetch: saved 256000 bytes to ") && exit.stderr.ends_with("page.html\n")
+        exit.stderr
+            .starts_with("http-fetch: saved 256000 bytes to ")
+            && exit.stderr.ends_with("page.html\n")
     );
     assert!(saved.as_deref() == Some(&body[..]), "body differs");
 }
@@ -207,14 +232,24 @@ fn http_fetch_decodes_a_chunked_body_with_extensions_and_trailers() {
     response.extend_from_slice(b"\r\n0;last\r\nX-Checksum: 42\r\nX-Other: yes\r\n\r\n");
     let (exit, saved) = fetch_from(&response, End::Hold, "/");
     assert_eq!(exit.code(), 0, "{exit:?}");
-    assert_eq!(exit.stdout, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\n");
-    assert!(saved.as_deref() == Some(&body[..]), "body differs: {saved:?}");
+    assert_eq!(
+        exit.stdout,
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\n"
+    );
+    assert!(
+        saved.as_deref() == Some(&body[..]),
+        "body differs: {saved:?}"
+    );
 }
 
 #[test]
 fn http_fetch_reads_a_body_without_length_until_the_server_closes() {
     let body = every_byte(40);
-    let response = [&b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n"[..], &body].concat();
+    let response = [
+        &b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n"[..],
+        &body,
+    ]
+    .concat();
     let (exit, saved) = fetch_from(&response, End::Close, "/");
     assert_eq!(exit.code(), 0, "{exit:?}");
     assert!(saved.as_deref() == Some(&body[..]), "body differs");
@@ -237,22 +272,37 @@ fn http_fetch_skips_interim_responses_within_64_kib_of_header() {
     let response = b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
     let (exit, saved) = fetch_from(response, End::Hold, "/");
     assert_eq!(exit.code(), 0, "{exit:?}");
-    assert_eq!(exit.stdout, "HTTP/1.1 100 Continue\nHTTP/1.1 200 OK\r\nContent-Length: 2\n");
+    assert_eq!(
+        exit.stdout,
+        "HTTP/1.1 100 Continue\nHTTP/1.1 200 OK\r\nContent-Length: 2\n"
+    );
     assert_eq!(saved.as_deref(), Some(&b"ok"[..]));
 
     let nine = b"HTTP/1.1 100 Continue\r\n\r\n".repeat(9);
-    let response =
-        [&nine[..], b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n", &response[25..]].concat();
+    let response = [
+        &nine[..],
+        b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n",
+        &response[25..],
+    ]
+    .concat();
     let (exit, saved) = fetch_from(&response, End::Hold, "/");
     assert_eq!(exit.code(), 0, "{exit:?}");
-    let shown = "HTTP/1.1 100 Continue\n".repeat(9) + "HTTP/1.1 103 Early Hints\r\nLink: </a.css>\n";
-    assert_eq!(exit.stdout, shown + "HTTP/1.1 200 OK\r\nContent-Length: 2\n");
+    let shown =
+        "HTTP/1.1 100 Continue\n".repeat(9) + "HTTP/1.1 103 Early Hints\r\nLink: </a.css>\n";
+    assert_eq!(
+        exit.stdout,
+        shown + "HTTP/1.1 200 OK\r\nContent-Length: 2\n"
+    );
     assert_eq!(saved.as_deref(), Some(&b"ok"[..]));
 
     let endless = b"HTTP/1.1 100 Continue\r\n\r\n".repeat(3000); // 75 KB
     assert_fails(&endless, End::Hold, "header section larger than 64 KiB");
     let switching = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n\x81\x05hello";
-    assert_fails(switching, End::Close, "the server answered 101 Switching Protocols");
+    assert_fails(
+        switching,
+        End::Close,
+        "the server answered 101 Switching Protocols",
+    );
 }
 
 /// Like `curl --fail` and wget: a final status other than 2xx prints its
@@ -273,7 +323,11 @@ fn http_fetch_shows_where_a_redirect_points_and_saves_nothing() {
     );
     assert_eq!(exit.code(), 1, "{exit:?}");
     assert_eq!(saved, None);
-    assert_fails(response, End::Hold, "302 Found: the page is at https://www.sina.com.cn/");
+    assert_fails(
+        response,
+        End::Hold,
+        "302 Found: the page is at https://www.sina.com.cn/",
+    );
 }
 
 #[test]
@@ -283,7 +337,11 @@ fn http_fetch_saves_nothing_for_an_error_status_and_keeps_out() {
     assert_eq!(exit.stdout, "HTTP/1.1 404 Not Found\r\nContent-Length: 9\n");
     assert_eq!((exit.code(), saved), (1, None), "{exit:?}");
     assert_fails(response, End::Hold, "the server answered 404 Not Found");
-    assert_fails(b"HTTP/1.0 500 Internal Server Error\r\n\r\noops", End::Close, "answered 500 Internal");
+    assert_fails(
+        b"HTTP/1.0 500 Internal Server Error\r\n\r\noops",
+        End::Close,
+        "answered 500 Internal",
+    );
 }
 
 /// A transfer that fails: exit 1, one line naming the cause, no OUT left
@@ -298,16 +356,32 @@ fn assert_fails(response: &[u8], end: End, cause: &str) {
         }
         let exit = fetch(&format!("http://{addr}/"), &out);
         assert_one_line_error(&exit, 1, &format!("http-fetch: http://{addr}/: "), &[cause]);
-        assert_eq!(fs::read(&out).ok().as_deref(), existing, "OUT changed: {exit:?}");
-        let left: Vec<String> = folder.names().into_iter().filter(|n| n != "page.html").collect();
+        assert_eq!(
+            fs::read(&out).ok().as_deref(),
+            existing,
+            "OUT changed: {exit:?}"
+        );
+        let left: Vec<String> = folder
+            .names()
+            .into_iter()
+            .filter(|n| n != "page.html")
+            .collect();
         assert!(left.is_empty(), "left behind: {left:?}");
     }
 }
 
 #[test]
 fn http_fetch_fails_cleanly_when_the_server_closes_before_content_length() {
-    let response = [&b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n"[..], &every_byte(100)].concat();
-    assert_fails(&response, End::Close, "closed the connection after 25600 of 100000 body bytes");
+    let response = [
+        &b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n"[..],
+        &every_byte(100),
+    ]
+    .concat();
+    assert_fails(
+        &response,
+        End::Close,
+        "closed the connection after 25600 of 100000 body bytes",
+    );
 }
 
 #[test]
@@ -315,18 +389,24 @@ fn http_fetch_fails_cleanly_on_a_malformed_chunk() {
     let response =
         b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\nnot hex\r\n0\r\n\r\n";
     assert_fails(response, End::Hold, "bad chunk size line `zz`");
-    let response = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello, too long\r\n0\r\n\r\n";
+    let response =
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello, too long\r\n0\r\n\r\n";
     assert_fails(response, End::Hold, "chunk of 5 bytes not followed by CRLF");
     let response = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n";
-    assert_fails(response, End::Close, "closed the connection in the chunk size line");
+    assert_fails(
+        response,
+        End::Close,
+        "closed the connection in the chunk size line",
+    );
 }
 
 #[test]
 fn http_fetch_refuses_a_header_section_over_64_kib() {
     let mut response = b"HTTP/1.1 200 OK\r\n".to_vec();
     while response.len() < 70 * 1024 {
-        response
-            .extend_from_slice(b"X-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n");
+        response.extend_from_slice(
+            b"X-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n",
+        );
     }
     assert_fails(&response, End::Hold, "header section larger than 64 KiB");
 }
@@ -338,13 +418,25 @@ fn http_fetch_fails_cleanly_when_the_header_never_ends() {
         End::Close,
         "closed the connection in the header",
     );
-    assert_fails(b"", End::Close, "the server closed the connection in the header section");
-    assert_fails(b"SSH-2.0-OpenSSH\r\n\r\n", End::Close, "not an HTTP/1.x status line");
+    assert_fails(
+        b"",
+        End::Close,
+        "the server closed the connection in the header section",
+    );
+    assert_fails(
+        b"SSH-2.0-OpenSSH\r\n\r\n",
+        End::Close,
+        "not an HTTP/1.x status line",
+    );
 }
 
 #[test]
 fn http_fetch_fails_cleanly_on_a_reset() {
-    let response = [&b"HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n"[..], &every_byte(10)].concat();
+    let response = [
+        &b"HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n"[..],
+        &every_byte(10),
+    ]
+    .concat();
     assert_fails(&response, End::Reset, "reset");
 }
 
@@ -359,7 +451,10 @@ fn http_fetch_says_what_is_wrong_with_out_before_fetching() {
     assert_one_line_error(
         &exit,
         1,
-        &format!("http-fetch: cannot write {}: No such file or directory", out.display()),
+        &format!(
+            "http-fetch: cannot write {}: No such file or directory",
+            out.display()
+        ),
         &["does its folder exist?"],
     );
     assert!(folder.names().is_empty());
@@ -384,7 +479,12 @@ fn http_fetch_refuses_https_because_std_has_no_tls() {
 fn http_fetch_names_a_host_that_does_not_resolve() {
     let folder = Folder::new();
     let exit = fetch("http://no-such-host.invalid/", &folder.file("sina.html"));
-    assert_one_line_error(&exit, 1, "http-fetch: cannot resolve no-such-host.invalid: ", &[]);
+    assert_one_line_error(
+        &exit,
+        1,
+        "http-fetch: cannot resolve no-such-host.invalid: ",
+        &[],
+    );
     assert!(folder.names().is_empty());
 }
 
@@ -404,10 +504,24 @@ fn http_fetch_says_when_nothing_listens() {
 #[test]
 fn http_fetch_usage() {
     for args in [&["--help"][..], &["127.0.0.1:1/", "-h"]] {
-        let parts = ["http://www.sina.com.cn/", "sina.html", "report.pdf", "index.html"];
-        assert_help(&program("http-fetch"), args, "usage: http-fetch [URL] [OUT]", &parts);
+        let parts = [
+            "http://www.sina.com.cn/",
+            "sina.html",
+            "report.pdf",
+            "index.html",
+        ];
+        assert_help(
+            &program("http-fetch"),
+            args,
+            "usage: http-fetch [URL] [OUT]",
+            &parts,
+        );
     }
-    assert_bad_usage(&program("http-fetch"), &["a", "b", "c"], "unexpected argument `c`");
+    assert_bad_usage(
+        &program("http-fetch"),
+        &["a", "b", "c"],
+        "unexpected argument `c`",
+    );
 }
 
 // ------------------------------------------------- RFC 9112, read strictly
@@ -416,10 +530,14 @@ fn http_fetch_usage() {
 /// (obs-fold) is joined with a space, and the response is read on.
 #[test]
 fn http_fetch_joins_a_folded_header_line() {
-    let response = b"HTTP/1.1 200 OK\r\nX-Long: part1\r\n\tpart2\r\nContent-Length:\r\n 3\r\n\r\nabcdef";
+    let response =
+        b"HTTP/1.1 200 OK\r\nX-Long: part1\r\n\tpart2\r\nContent-Length:\r\n 3\r\n\r\nabcdef";
     let (exit, saved) = fetch_from(response, End::Hold, "/");
     assert_eq!(exit.code(), 0, "{exit:?}");
-    assert_eq!(exit.stdout, "HTTP/1.1 200 OK\r\nX-Long: part1\r\n\tpart2\r\nContent-Length:\r\n 3\n");
+    assert_eq!(
+        exit.stdout,
+        "HTTP/1.1 200 OK\r\nX-Long: part1\r\n\tpart2\r\nContent-Length:\r\n 3\n"
+    );
     assert_eq!(saved.as_deref(), Some(&b"abc"[..]));
 }
 
@@ -441,26 +559,57 @@ fn http_fetch_ignores_whitespace_before_the_first_header() {
 #[test]
 fn http_fetch_refuses_framing_it_cannot_trust() {
     for (head, cause) in [
-        ("HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked", "cannot read transfer coding `chunked`"),
-        ("HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3", "transfer coding `chunked`"),
-        ("HTTP/1.1 200 OK\r\nContent-Length : 3", "not a header field `name: value`: `Content-Length : 3`"),
-        ("HTTP/1.1 200 OK\r\nTransfer-Encoding\t: chunked", "not a header field"),
+        (
+            "HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked",
+            "cannot read transfer coding `chunked`",
+        ),
+        (
+            "HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3",
+            "transfer coding `chunked`",
+        ),
+        (
+            "HTTP/1.1 200 OK\r\nContent-Length : 3",
+            "not a header field `name: value`: `Content-Length : 3`",
+        ),
+        (
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding\t: chunked",
+            "not a header field",
+        ),
         ("HTTP/1.1 200 OK\r\n: 3", "not a header field"),
-        ("HTTP/1.1 200 OK\r\nContent-Length: 18446744073709551615", "bad or disagreeing Content-Length"),
-        ("HTTP/1.1 304 Not Modified", "the server answered 304 Not Modified"),
+        (
+            "HTTP/1.1 200 OK\r\nContent-Length: 18446744073709551615",
+            "bad or disagreeing Content-Length",
+        ),
+        (
+            "HTTP/1.1 304 Not Modified",
+            "the server answered 304 Not Modified",
+        ),
         // RFC 9110 5.6.3: the whitespace around a value is spaces and tabs,
         // nothing else: a vertical tab or a no-break space is part of it.
-        ("HTTP/1.1 200 OK\r\nContent-Length: \x0b5\x0c", "bad or disagreeing Content-Length"),
-        ("HTTP/1.1 200 OK\r\nContent-Length: \u{a0}5", "bad or disagreeing Content-Length"),
+        (
+            "HTTP/1.1 200 OK\r\nContent-Length: \x0b5\x0c",
+            "bad or disagreeing Content-Length",
+        ),
+        (
+            "HTTP/1.1 200 OK\r\nContent-Length: \u{a0}5",
+            "bad or disagreeing Content-Length",
+        ),
         (
             "HTTP/1.1 200 OK\r\nTransfer-Encoding: \u{85}chunked",
             "cannot read transfer coding `\\u{85}chunked`",
         ),
     ] {
-        assert_fails(&[head.as_bytes(), b"\r\n\r\n5\r\nhello\r\n0\r\n\r\n"].concat(), End::Close, cause);
+        assert_fails(
+            &[head.as_bytes(), b"\r\n\r\n5\r\nhello\r\n0\r\n\r\n"].concat(),
+            End::Close,
+            cause,
+        );
     }
     let exit = fetch_from(b"HTTP/1.1 304 Not Modified\r\n\r\n", End::Hold, "/").0;
-    assert!(!exit.stderr.contains("the page is at"), "a 304 is no redirect: {exit:?}");
+    assert!(
+        !exit.stderr.contains("the page is at"),
+        "a 304 is no redirect: {exit:?}"
+    );
 }
 
 /// RFC 9112 4: `HTTP/1.x SP 3DIGIT SP reason`, the code in 100..=599;
@@ -479,7 +628,11 @@ fn http_fetch_refuses_a_malformed_status_line() {
         "http/1.1 200 OK",
     ] {
         let response = format!("{status}\r\nContent-Length: 2\r\n\r\nok");
-        assert_fails(response.as_bytes(), End::Hold, &format!("not an HTTP/1.x status line: `{status}`"));
+        assert_fails(
+            response.as_bytes(),
+            End::Hold,
+            &format!("not an HTTP/1.x status line: `{status}`"),
+        );
     }
 }
 
@@ -493,7 +646,11 @@ fn http_fetch_refuses_nul_or_bare_cr_in_the_header() {
         b"HTTP/1.1 200 OK\r\nX-A: a\rb\r\nContent-Length: 2",
         b"HTTP/1.1 200 OK\rX-A: b\r\nContent-Length: 2",
     ] {
-        assert_fails(&[head, b"\r\n\r\nok"].concat(), End::Hold, "NUL or bare CR in the header section");
+        assert_fails(
+            &[head, b"\r\n\r\nok"].concat(),
+            End::Hold,
+            "NUL or bare CR in the header section",
+        );
     }
 }
 
@@ -509,18 +666,33 @@ fn http_fetch_refuses_transfer_codings_other_than_chunked() {
         ("Transfer-Encoding: chunked, identity", "identity"),
         ("Transfer-Encoding: chunked, another", "another"),
         ("Transfer-Encoding: gzip, chunked", "gzip"),
-        ("Transfer-Encoding: chunked\r\nTransfer-Encoding: gzip", "gzip"),
+        (
+            "Transfer-Encoding: chunked\r\nTransfer-Encoding: gzip",
+            "gzip",
+        ),
         ("Transfer-Encoding: chunked, chunked", "chunked"),
     ] {
-        let response = [format!("HTTP/1.1 200 OK\r\n{fields}\r\n\r\n").as_bytes(), chunked].concat();
-        assert_fails(&response, End::Close, &format!("cannot read transfer coding `{coding}`"));
+        let response = [
+            format!("HTTP/1.1 200 OK\r\n{fields}\r\n\r\n").as_bytes(),
+            chunked,
+        ]
+        .concat();
+        assert_fails(
+            &response,
+            End::Close,
+            &format!("cannot read transfer coding `{coding}`"),
+        );
     }
     for fields in [
         "Transfer-Encoding: chunked,",
         "Transfer-Encoding: chunked\r\nTransfer-Encoding: ",
         "Transfer-Encoding: , Chunked",
     ] {
-        let response = [format!("HTTP/1.1 200 OK\r\n{fields}\r\n\r\n").as_bytes(), chunked].concat();
+        let response = [
+            format!("HTTP/1.1 200 OK\r\n{fields}\r\n\r\n").as_bytes(),
+            chunked,
+        ]
+        .concat();
         let (exit, saved) = fetch_from(&response, End::Hold, "/");
         assert_eq!(exit.code(), 0, "{fields}: {exit:?}");
         assert_eq!(saved.as_deref(), Some(&b"hello"[..]), "{fields}");
@@ -536,7 +708,11 @@ fn http_fetch_takes_chunk_sizes_with_leading_zeros() {
     let response =
         b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n00000000000000000005\r\nhello\r\n000\r\n\r\n";
     let (exit, saved) = fetch_from(response, End::Hold, "/");
-    assert_eq!((exit.code(), saved.as_deref()), (0, Some(&b"hello"[..])), "{exit:?}");
+    assert_eq!(
+        (exit.code(), saved.as_deref()),
+        (0, Some(&b"hello"[..])),
+        "{exit:?}"
+    );
 }
 
 #[test]
@@ -566,7 +742,11 @@ fn http_fetch_decodes_many_small_chunks() {
 fn http_fetch_shows_escape_sequences_escaped() {
     let esc = String::from_utf8_lossy(ESCAPES);
     let cases = [
-        (format!("HTTP/1.1 200 OK\r\nX-Evil: {esc}\r\nContent-Length: 2"), 0, String::new()),
+        (
+            format!("HTTP/1.1 200 OK\r\nX-Evil: {esc}\r\nContent-Length: 2"),
+            0,
+            String::new(),
+        ),
         (
             format!("HTTP/1.1 404 Gone{esc}\r\nContent-Length: 2"),
             1,
@@ -583,7 +763,10 @@ fn http_fetch_shows_escape_sequences_escaped() {
         assert_eq!(exit.code(), code, "{exit:?}");
         assert_eq!(exit.stdout, head.replace(&*esc, ESCAPES_SHOWN) + "\n");
         assert!(exit.stderr.ends_with(&stderr_end), "{exit:?}");
-        assert!(!exit.stderr.contains('\x1b') && !exit.stdout.contains('\x1b'), "{exit:?}");
+        assert!(
+            !exit.stderr.contains('\x1b') && !exit.stdout.contains('\x1b'),
+            "{exit:?}"
+        );
     }
 }
 
@@ -593,17 +776,45 @@ fn http_fetch_shows_escape_sequences_escaped() {
 fn http_fetch_refuses_bad_arguments_before_any_lookup() {
     let (listener, addr) = listen();
     let http_fetch = program("http-fetch");
-    assert_bad_usage(&http_fetch, &[not_utf8(b"\xff:0")], "argument `\u{FFFD}:0` is not valid UTF-8");
+    assert_bad_usage(
+        &http_fetch,
+        &[not_utf8(b"\xff:0")],
+        "argument `\u{FFFD}:0` is not valid UTF-8",
+    );
     let expected = "expected http://HOST[:PORT][/PATH]";
     for (args, why) in [
-        (vec!["--bogus".to_string()], "unknown option `--bogus`".to_string()),
-        (vec![format!("http://{addr}/"), "-o".into()], "unknown option `-o`".into()),
-        (vec![format!("http://{addr}:80/")], format!("bad host `{addr}` in `http://{addr}:80/`: {expected}")),
-        (vec![format!("{addr}:+80/")], format!("bad port `+80` in `{addr}:+80/`")),
-        (vec!["http://127.0.0.1:0/".into()], "bad port `0` in `http://127.0.0.1:0/`".into()),
-        (vec![format!("http:/{addr}/")], format!("bad host `http` in `http:/{addr}/`: {expected}")),
-        (vec![format!("http//{addr}/")], format!("bad host `http` in `http//{addr}/`: {expected}")),
-        (vec![format!("http://{addr}/"), "newdir/".into()], "bad OUT `newdir/`: no file name".into()),
+        (
+            vec!["--bogus".to_string()],
+            "unknown option `--bogus`".to_string(),
+        ),
+        (
+            vec![format!("http://{addr}/"), "-o".into()],
+            "unknown option `-o`".into(),
+        ),
+        (
+            vec![format!("http://{addr}:80/")],
+            format!("bad host `{addr}` in `http://{addr}:80/`: {expected}"),
+        ),
+        (
+            vec![format!("{addr}:+80/")],
+            format!("bad port `+80` in `{addr}:+80/`"),
+        ),
+        (
+            vec!["http://127.0.0.1:0/".into()],
+            "bad port `0` in `http://127.0.0.1:0/`".into(),
+        ),
+        (
+            vec![format!("http:/{addr}/")],
+            format!("bad host `http` in `http:/{addr}/`: {expected}"),
+        ),
+        (
+            vec![format!("http//{addr}/")],
+            format!("bad host `http` in `http//{addr}/`: {expected}"),
+        ),
+        (
+            vec![format!("http://{addr}/"), "newdir/".into()],
+            "bad OUT `newdir/`: no file name".into(),
+        ),
         (
             vec![format!("127.0.0.1:+{}", addr.port())],
             format!("bad port `+{0}` in `127.0.0.1:+{0}`", addr.port()),
@@ -632,15 +843,36 @@ fn http_fetch_names_the_file_from_the_url_without_out() {
         ("/a%2F..%2F..%2Fescaped", "index.html"),
         ("/a%5C..%5Cescaped", "index.html"),
     ] {
-        let (addr, request) = serve(b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\npage".to_vec(), End::Hold);
+        let (addr, request) = serve(
+            b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\npage".to_vec(),
+            End::Hold,
+        );
         let parent = Folder::new();
         fs::create_dir(parent.file("cwd")).unwrap();
-        let exit = run_in(&parent.file("cwd"), &[&format!("http://{addr}{path}")], None);
+        let exit = run_in(
+            &parent.file("cwd"),
+            &[&format!("http://{addr}{path}")],
+            None,
+        );
         assert_eq!(exit.code(), 0, "{path}: {exit:?}");
-        assert_eq!(exit.stderr, format!("http-fetch: saved 4 bytes to {name}\n"));
-        assert_eq!(request.recv_timeout(DEADLINE).unwrap(), expected_request(addr, path).into_bytes());
-        assert_eq!(fs::read(parent.file("cwd").join(name)).ok().as_deref(), Some(&b"page"[..]), "{path}");
-        assert_eq!(fs::read_dir(parent.file("cwd")).unwrap().count(), 1, "{path}");
+        assert_eq!(
+            exit.stderr,
+            format!("http-fetch: saved 4 bytes to {name}\n")
+        );
+        assert_eq!(
+            request.recv_timeout(DEADLINE).unwrap(),
+            expected_request(addr, path).into_bytes()
+        );
+        assert_eq!(
+            fs::read(parent.file("cwd").join(name)).ok().as_deref(),
+            Some(&b"page"[..]),
+            "{path}"
+        );
+        assert_eq!(
+            fs::read_dir(parent.file("cwd")).unwrap().count(),
+            1,
+            "{path}"
+        );
         assert_eq!(parent.names(), ["cwd"], "{path}");
     }
 }
@@ -651,18 +883,32 @@ fn http_fetch_names_the_file_from_the_url_without_out() {
 #[test]
 fn http_fetch_writes_through_a_fifo() {
     let body = every_byte(300);
-    let response =
-        [format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", body.len()).as_bytes(), &body].concat();
+    let response = [
+        format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", body.len()).as_bytes(),
+        &body,
+    ]
+    .concat();
     let (addr, _request) = serve(response, End::Hold);
     let folder = Folder::new();
     let fifo = folder.file("fifo");
-    assert!(Command::new("mkfifo").arg(&fifo).status().is_ok_and(|s| s.success()), "mkfifo");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .is_ok_and(|s| s.success()),
+        "mkfifo"
+    );
     let (tx, rx) = mpsc::channel();
     let reader = fifo.clone();
     thread::spawn(move || tx.send(fs::read(reader).expect("read the FIFO")));
     let exit = fetch(&format!("http://{addr}/"), &fifo);
     assert_eq!(exit.code(), 0, "{exit:?}");
-    assert!(rx.recv_timeout(DEADLINE).expect("the FIFO's reader got the body") == body, "body differs");
+    assert!(
+        rx.recv_timeout(DEADLINE)
+            .expect("the FIFO's reader got the body")
+            == body,
+        "body differs"
+    );
     assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
     assert_eq!(folder.names(), ["fifo"]);
 }
@@ -684,8 +930,16 @@ fn http_fetch_follows_a_symlink_out() {
         assert_eq!(exit.code(), 0, "{exit:?}");
         assert_eq!(fs::read_link(folder.file(out)).unwrap(), Path::new(target));
     }
-    assert_eq!(fs::read(folder.file("pages/real.html")).unwrap(), b"new page");
-    assert!(fs::metadata("/dev/null").unwrap().file_type().is_char_device());
+    assert_eq!(
+        fs::read(folder.file("pages/real.html")).unwrap(),
+        b"new page"
+    );
+    assert!(
+        fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
     assert_eq!(folder.names(), ["link.html", "null", "pages"]);
     assert_eq!(fs::read_dir(folder.file("pages")).unwrap().count(), 1);
 }
@@ -699,31 +953,55 @@ fn http_fetch_creates_the_target_of_a_dangling_symlink_and_keeps_a_files_mode() 
     fs::create_dir(folder.file("pages")).unwrap();
     symlink("pages/new.html", folder.file("dangling.html")).unwrap();
     let (addr, _request) = serve(response.to_vec(), End::Hold);
-    assert_eq!(fetch(&format!("http://{addr}/"), &folder.file("dangling.html")).code(), 0);
-    assert_eq!(fs::read_link(folder.file("dangling.html")).unwrap(), Path::new("pages/new.html"));
-    assert_eq!(fs::read(folder.file("pages/new.html")).unwrap(), b"new page");
+    assert_eq!(
+        fetch(&format!("http://{addr}/"), &folder.file("dangling.html")).code(),
+        0
+    );
+    assert_eq!(
+        fs::read_link(folder.file("dangling.html")).unwrap(),
+        Path::new("pages/new.html")
+    );
+    assert_eq!(
+        fs::read(folder.file("pages/new.html")).unwrap(),
+        b"new page"
+    );
     let private = folder.file("private.html");
     fs::write(&private, "old").unwrap();
     fs::set_permissions(&private, Permissions::from_mode(0o600)).unwrap();
     let (addr, _request) = serve(response.to_vec(), End::Hold);
     assert_eq!(fetch(&format!("http://{addr}/"), &private).code(), 0);
     assert_eq!(fs::read(&private).unwrap(), b"new page");
-    assert_eq!(fs::metadata(&private).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(
+        fs::metadata(&private).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
 }
 
 /// `/dev/stdout` is written through, never replaced, even when the shell
 /// made it a regular file: the body follows what was already there.
 #[test]
 fn http_fetch_writes_through_dev_stdout_into_a_log_file() {
-    let (addr, _request) = serve(b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nNEW\n".to_vec(), End::Hold);
+    let (addr, _request) = serve(
+        b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nNEW\n".to_vec(),
+        End::Hold,
+    );
     let folder = Folder::new();
     fs::write(folder.file("log"), "LINE1\nLINE2\n").unwrap();
-    let log = OpenOptions::new().append(true).open(folder.file("log")).unwrap(); // the shell's `>>log`
+    let log = OpenOptions::new()
+        .append(true)
+        .open(folder.file("log"))
+        .unwrap(); // the shell's `>>log`
     let args = [&format!("http://{addr}/"), "/dev/stdout"];
-    let exit = finish(Command::new(program("http-fetch")).args(args).stdout(log), &args);
+    let exit = finish(
+        Command::new(program("http-fetch")).args(args).stdout(log),
+        &args,
+    );
     assert_eq!(exit.code(), 0, "{exit:?}");
     let log = fs::read_to_string(folder.file("log")).unwrap();
-    assert_eq!(log, "LINE1\nLINE2\nHTTP/1.1 200 OK\r\nContent-Length: 4\nNEW\n");
+    assert_eq!(
+        log,
+        "LINE1\nLINE2\nHTTP/1.1 200 OK\r\nContent-Length: 4\nNEW\n"
+    );
     assert_eq!(folder.names(), ["log"]);
 }
 
@@ -736,8 +1014,16 @@ fn http_fetch_writes_through_dev_stdout_into_a_log_file() {
 fn http_fetch_replaces_a_regular_file_under_dev_like_any_other() {
     let out = Path::new("/dev/shm").join(format!("http-fetch-test-{}", std::process::id()));
     for (response, code, left) in [
-        (&b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"[..], 0, &b"hello"[..]),
-        (b"HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\nhello", 1, b"old page"),
+        (
+            &b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"[..],
+            0,
+            &b"hello"[..],
+        ),
+        (
+            b"HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\nhello",
+            1,
+            b"old page",
+        ),
     ] {
         fs::write(&out, "old page").unwrap();
         let (addr, _request) = serve(response.to_vec(), End::Close);
@@ -768,7 +1054,12 @@ fn http_fetch_refuses_an_out_the_user_may_not_write() {
         None
     };
     let exit = run_in(&folder.0, &[&format!("http://{addr}/"), "theirs.html"], uid);
-    assert_one_line_error(&exit, 1, "http-fetch: cannot write theirs.html: Permission denied", &[]);
+    assert_one_line_error(
+        &exit,
+        1,
+        "http-fetch: cannot write theirs.html: Permission denied",
+        &[],
+    );
     assert_eq!(fs::read(&out).unwrap(), b"their page");
     assert_eq!(folder.names(), ["theirs.html"]);
     assert_no_connection(&listener);
@@ -778,7 +1069,10 @@ fn http_fetch_refuses_an_out_the_user_may_not_write() {
 /// the file system's 255 bytes.
 #[test]
 fn http_fetch_saves_to_a_250_byte_name() {
-    let (addr, _request) = serve(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".to_vec(), End::Hold);
+    let (addr, _request) = serve(
+        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".to_vec(),
+        End::Hold,
+    );
     let folder = Folder::new();
     let name = "a".repeat(245) + ".html";
     let exit = fetch(&format!("http://{addr}/"), &folder.file(&name));

@@ -18,8 +18,15 @@ fn root() -> PathBuf {
 /// The workspace members, from the root Cargo.toml.
 fn members() -> Vec<String> {
     let manifest = fs::read_to_string(root().join("Cargo.toml")).expect("read Cargo.toml");
-    let list = manifest.split("members = [").nth(1).and_then(|rest| rest.split(']').next()).expect("members");
-    list.split(',').map(|m| m.trim().trim_matches('"').to_string()).filter(|m| !m.is_empty()).collect()
+    let list = manifest
+        .split("members = [")
+        .nth(1)
+        .and_then(|rest| rest.split(']').next())
+        .expect("members");
+    list.split(',')
+        .map(|m| m.trim().trim_matches('"').to_string())
+        .filter(|m| !m.is_empty())
+        .collect()
 }
 
 /// The programs of the workspace: (crate, Some(example) or None for its binary).
@@ -29,7 +36,11 @@ fn programs() -> BTreeSet<(String, Option<String>)> {
         if root().join(&member).join("src/main.rs").exists() {
             all.insert((member.clone(), None));
         }
-        for entry in fs::read_dir(root().join(&member).join("examples")).into_iter().flatten().flatten() {
+        for entry in fs::read_dir(root().join(&member).join("examples"))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
             let name = entry.file_name().to_string_lossy().into_owned();
             if let Some(example) = name.strip_suffix(".rs") {
                 all.insert((member.clone(), Some(example.to_string())));
@@ -45,7 +56,10 @@ fn commands(text: &str) -> Vec<String> {
     let mut found = Vec::new();
     for line in text.lines() {
         let mut rest = line;
-        while let Some(at) = rest.find("cargo run -p ").or_else(|| rest.find("cargo bench -p ")) {
+        while let Some(at) = rest
+            .find("cargo run -p ")
+            .or_else(|| rest.find("cargo bench -p "))
+        {
             let command = &rest[at..];
             let end = command.find(['`', '#', '|']).unwrap_or(command.len());
             found.push(command[..end].trim().to_string());
@@ -57,7 +71,11 @@ fn commands(text: &str) -> Vec<String> {
 
 /// A command's words, with the `[` `]` of optional parts taken away.
 fn words(command: &str) -> Vec<String> {
-    command.split_whitespace().map(|w| w.replace(['[', ']'], "")).filter(|w| !w.is_empty()).collect()
+    command
+        .split_whitespace()
+        .map(|w| w.replace(['[', ']'], ""))
+        .filter(|w| !w.is_empty())
+        .collect()
 }
 
 /// What a `cargo run` command names: crate, example, and the program's arguments.
@@ -77,7 +95,11 @@ fn parse_run(command: &str) -> Run {
     let mut rest = &w[4..];
     let mut example = None;
     if rest.first().map(String::as_str) == Some("--example") {
-        example = Some(rest.get(1).cloned().unwrap_or_else(|| fail("no example name")));
+        example = Some(
+            rest.get(1)
+                .cloned()
+                .unwrap_or_else(|| fail("no example name")),
+        );
         rest = &rest[2..];
     }
     let args = match rest.split_first() {
@@ -85,7 +107,11 @@ fn parse_run(command: &str) -> Run {
         Some((dashes, args)) if dashes == "--" => args.to_vec(),
         Some(_) => fail("arguments must follow `--`"),
     };
-    Run { krate, example, args }
+    Run {
+        krate,
+        example,
+        args,
+    }
 }
 
 /// The usage lines of a program's `--help`, as words after the program
@@ -93,8 +119,16 @@ fn parse_run(command: &str) -> Run {
 fn usage_lines(name: &str, help: &str) -> Vec<Vec<String>> {
     help.lines()
         .map(|l| l.trim_start().trim_start_matches("usage:").trim_start())
-        .filter_map(|l| l.strip_prefix(name).filter(|r| r.is_empty() || r.starts_with(' ')))
-        .map(|r| r.split_whitespace().take_while(|w| !w.starts_with('(')).map(String::from).collect())
+        .filter_map(|l| {
+            l.strip_prefix(name)
+                .filter(|r| r.is_empty() || r.starts_with(' '))
+        })
+        .map(|r| {
+            r.split_whitespace()
+                .take_while(|w| !w.starts_with('('))
+                .map(String::from)
+                .collect()
+        })
         .collect()
 }
 
@@ -122,9 +156,9 @@ fn check_args(command: &str, usage: &[Vec<String>], args: &[String]) {
                 return arg == slot;
             }
             match slot.as_str() {
-                "ADDR" => {
-                    arg.rsplit_once(':').is_some_and(|(h, p)| !h.is_empty() && p.parse::<u16>().is_ok())
-                }
+                "ADDR" => arg
+                    .rsplit_once(':')
+                    .is_some_and(|(h, p)| !h.is_empty() && p.parse::<u16>().is_ok()),
                 _ => !arg.starts_with('-'),
             }
         })
@@ -144,14 +178,20 @@ fn check_command(command: &str, programs: &BTreeSet<(String, Option<String>)>) {
             "`{command}`: expected -p tests --bench NAME"
         );
         assert!(
-            root().join("tests/benches").join(format!("{}.rs", w[5])).exists(),
+            root()
+                .join("tests/benches")
+                .join(format!("{}.rs", w[5]))
+                .exists(),
             "`{command}`: no such bench"
         );
         return;
     }
     let run = parse_run(command);
     let key = (run.krate.clone(), run.example.clone());
-    assert!(programs.contains(&key), "`{command}`: no such crate binary or example in the workspace");
+    assert!(
+        programs.contains(&key),
+        "`{command}`: no such crate binary or example in the workspace"
+    );
     let (name, path) = match &run.example {
         Some(example) => (example.clone(), example_path(example)),
         None => (run.krate.clone(), program(&run.krate)),
@@ -171,7 +211,11 @@ fn example_path(name: &str) -> PathBuf {
 fn readme_commands_name_programs_and_arguments_that_exist() {
     let programs = programs();
     let commands = commands(README);
-    assert!(commands.len() > 20, "found only {} commands in README.md", commands.len());
+    assert!(
+        commands.len() > 20,
+        "found only {} commands in README.md",
+        commands.len()
+    );
     for command in &commands {
         check_command(command, &programs);
     }
@@ -187,7 +231,10 @@ fn every_program_of_the_workspace_is_in_the_readme() {
         .map(|r| (r.krate, r.example))
         .collect();
     for program in programs() {
-        assert!(named.contains(&program), "{program:?} has no command in README.md");
+        assert!(
+            named.contains(&program),
+            "{program:?} has no command in README.md"
+        );
     }
 }
 
@@ -197,13 +244,24 @@ fn crate_headers_name_commands_that_exist() {
     let mut checked = 0;
     for (krate, example) in &programs {
         let file = match example {
-            Some(example) => root().join(krate).join("examples").join(format!("{example}.rs")),
+            Some(example) => root()
+                .join(krate)
+                .join("examples")
+                .join(format!("{example}.rs")),
             None => root().join(krate).join("src/main.rs"),
         };
         let source = fs::read_to_string(&file).expect("read the source");
-        let header: String = source.lines().filter(|l| l.starts_with("//!")).collect::<Vec<_>>().join("\n");
+        let header: String = source
+            .lines()
+            .filter(|l| l.starts_with("//!"))
+            .collect::<Vec<_>>()
+            .join("\n");
         let commands = commands(&header);
-        assert!(!commands.is_empty(), "{}: the //! header shows no command", file.display());
+        assert!(
+            !commands.is_empty(),
+            "{}: the //! header shows no command",
+            file.display()
+        );
         for command in &commands {
             check_command(command, &programs);
             checked += 1;
@@ -215,7 +273,10 @@ fn crate_headers_name_commands_that_exist() {
 /// Backticked words of the README that look like a source file (`x.rs`,
 /// `dir/x.rs`) or a test (`snake_case_with_many_words`).
 fn backticked(text: &str) -> impl Iterator<Item = &str> {
-    text.split('`').skip(1).step_by(2).filter(|w| !w.contains(' '))
+    text.split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|w| !w.contains(' '))
 }
 
 #[test]
@@ -223,7 +284,11 @@ fn files_and_tests_the_readme_names_exist() {
     let mut sources = Vec::new();
     for member in members() {
         for dir in ["src", "examples", "tests", "benches"] {
-            for entry in fs::read_dir(root().join(&member).join(dir)).into_iter().flatten().flatten() {
+            for entry in fs::read_dir(root().join(&member).join(dir))
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
                 sources.push(entry.path());
             }
         }
@@ -238,11 +303,15 @@ fn files_and_tests_the_readme_names_exist() {
             let exists = if word.contains('/') {
                 root().join(word).exists()
             } else {
-                sources.iter().any(|p| p.file_name().is_some_and(|n| n == word))
+                sources
+                    .iter()
+                    .any(|p| p.file_name().is_some_and(|n| n == word))
             };
             assert!(exists, "README.md names `{word}`, which does not exist");
         } else if word.matches('_').count() >= 4
-            && word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            && word
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
         {
             assert!(
                 test_code.contains(&format!("fn {word}(")),
@@ -254,7 +323,10 @@ fn files_and_tests_the_readme_names_exist() {
 
 /// The Mermaid diagrams of the README (the articles' lost pictures).
 fn diagrams(text: &str) -> Vec<&str> {
-    text.split("```mermaid\n").skip(1).filter_map(|rest| rest.split("\n```").next()).collect()
+    text.split("```mermaid\n")
+        .skip(1)
+        .filter_map(|rest| rest.split("\n```").next())
+        .collect()
 }
 
 /// The Rust calls a diagram names, as they must appear in the code: the
@@ -282,7 +354,11 @@ fn program_code() -> String {
     let mut code = String::new();
     for member in members().into_iter().filter(|m| m != "tests") {
         for dir in ["src", "examples"] {
-            for entry in fs::read_dir(root().join(&member).join(dir)).into_iter().flatten().flatten() {
+            for entry in fs::read_dir(root().join(&member).join(dir))
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
                 code += &fs::read_to_string(entry.path()).unwrap();
             }
         }
@@ -292,16 +368,26 @@ fn program_code() -> String {
 
 fn check_diagram(diagram: &str, code: &str) {
     let calls = calls(diagram);
-    assert!(!calls.is_empty(), "a diagram names no call at all:\n{diagram}");
+    assert!(
+        !calls.is_empty(),
+        "a diagram names no call at all:\n{diagram}"
+    );
     for call in calls {
-        assert!(code.contains(&call), "a README diagram names `{call}`, which our code never calls");
+        assert!(
+            code.contains(&call),
+            "a README diagram names `{call}`, which our code never calls"
+        );
     }
 }
 
 #[test]
 fn readme_diagrams_name_only_calls_our_code_makes() {
     let found = diagrams(README);
-    assert!(found.len() >= 3, "the README has {} Mermaid diagrams, expected 3 or more", found.len());
+    assert!(
+        found.len() >= 3,
+        "the README has {} Mermaid diagrams, expected 3 or more",
+        found.len()
+    );
     let code = program_code();
     for diagram in found {
         check_diagram(diagram, &code);
@@ -315,7 +401,10 @@ fn readme_diagrams_name_only_calls_our_code_makes() {
 fn readme_http_fetch_commands_write_nothing_into_the_repository() {
     let ignored = fs::read_to_string(root().join(".gitignore")).expect("read .gitignore");
     let ignored: Vec<&str> = ignored.lines().map(|l| l.trim_start_matches('/')).collect();
-    for command in commands(README).iter().filter(|c| c.starts_with("cargo run -p http-fetch")) {
+    for command in commands(README)
+        .iter()
+        .filter(|c| c.starts_with("cargo run -p http-fetch"))
+    {
         let args = parse_run(command).args;
         let out = match args.as_slice() {
             [] => "sina.html",
@@ -334,8 +423,16 @@ fn readme_http_fetch_commands_write_nothing_into_the_repository() {
 #[test]
 fn the_diagram_checker_refuses_calls_our_code_does_not_make() {
     let code = "let l = TcpListener::bind(addr)?; let (s, a) = l.accept()?; drop(s);";
-    check_diagram("A->>B: TcpListener::bind(addr)<br/>listener.accept() then drop(stream)", code);
-    for wrong in ["TcpStream::connect(addr)", "stream.peek(buf)", "listen(5)", "no call here"] {
+    check_diagram(
+        "A->>B: TcpListener::bind(addr)<br/>listener.accept() then drop(stream)",
+        code,
+    );
+    for wrong in [
+        "TcpStream::connect(addr)",
+        "stream.peek(buf)",
+        "listen(5)",
+        "no call here",
+    ] {
         let result = std::panic::catch_unwind(|| check_diagram(wrong, code));
         assert!(result.is_err(), "`{wrong}` was accepted");
     }

@@ -40,7 +40,12 @@ fn copy_tree(from: &Path, to: &Path) {
 
 /// Runs `cmd` to its end within `deadline`; kills it and fails past that.
 fn run(cmd: &mut Command, deadline: Duration) -> std::process::Output {
-    let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     let until = Instant::now() + deadline;
     while child.try_wait().unwrap().is_none() {
         if Instant::now() > until {
@@ -55,7 +60,8 @@ fn run(cmd: &mut Command, deadline: Duration) -> std::process::Output {
 #[test]
 fn every_crate_copied_alone_builds_offline_and_runs() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let scratch: PathBuf = std::env::temp_dir().join(format!("standalone-crates-{}", std::process::id()));
+    let scratch: PathBuf =
+        std::env::temp_dir().join(format!("standalone-crates-{}", std::process::id()));
     let _ = fs::remove_dir_all(&scratch);
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     for member in MEMBERS {
@@ -74,10 +80,16 @@ fn every_crate_copied_alone_builds_offline_and_runs() {
             "{member}, copied alone, does not build:\n{}",
             String::from_utf8_lossy(&build.stderr)
         );
-        let exe = scratch.join("target/debug").join(member).with_extension(std::env::consts::EXE_EXTENSION);
+        let exe = scratch
+            .join("target/debug")
+            .join(member)
+            .with_extension(std::env::consts::EXE_EXTENSION);
         let help = run(Command::new(&exe).arg("--help"), Duration::from_secs(10));
         let usage = String::from_utf8_lossy(&help.stdout);
-        assert!(help.status.success() && usage.contains("usage:"), "{member} --help: {help:?}");
+        assert!(
+            help.status.success() && usage.contains("usage:"),
+            "{member} --help: {help:?}"
+        );
     }
     let _ = fs::remove_dir_all(&scratch);
 }

@@ -18,8 +18,18 @@ fn client(addr: SocketAddr) -> Proc {
 /// The server's stdout after its first two lines (`Listening on`, `客户端已连接`).
 fn after_connect(stdout: &str) -> &str {
     let mut lines = stdout.splitn(3, '\n');
-    assert!(lines.next().is_some_and(|l| l.starts_with("Listening on 127.0.0.1:")), "{stdout:?}");
-    assert!(lines.next().is_some_and(|l| l.starts_with("客户端已连接: ('127.0.0.1', ")), "{stdout:?}");
+    assert!(
+        lines
+            .next()
+            .is_some_and(|l| l.starts_with("Listening on 127.0.0.1:")),
+        "{stdout:?}"
+    );
+    assert!(
+        lines
+            .next()
+            .is_some_and(|l| l.starts_with("客户端已连接: ('127.0.0.1', ")),
+        "{stdout:?}"
+    );
     lines.next().unwrap_or_default()
 }
 
@@ -85,7 +95,10 @@ fn tcp_chat_client_speaks_the_articles_bytes_to_a_raw_server() {
     assert_eq!(exit.code(), 0, "{exit:?}");
     // A trailing newline from the peer (nc sends one) is not shown twice.
     // The refusal on stderr ends the prompt's line first.
-    assert_eq!(exit.stdout, "请输入:请输入:\n请输入:收到服务端消息: \u{fffd}\u{fffd}ok\n请输入:");
+    assert_eq!(
+        exit.stdout,
+        "请输入:请输入:\n请输入:收到服务端消息: \u{fffd}\u{fffd}ok\n请输入:"
+    );
     assert_eq!(
         exit.stderr,
         "tcp-chat client: 1025 bytes is too long, the peer reads at most 1024: type less\n"
@@ -102,8 +115,16 @@ fn tcp_chat_server_ends_cleanly_when_the_client_is_killed() {
     server.type_in("anyone there?\n");
     let exit = server.wait_exit();
     assert_eq!(exit.code(), 0, "{exit:?}");
-    assert!(exit.stderr.starts_with("tcp-chat server: client 127.0.0.1:"), "{exit:?}");
-    assert!(exit.stderr.ends_with(" closed the connection, the chat is over\n"), "{exit:?}");
+    assert!(
+        exit.stderr
+            .starts_with("tcp-chat server: client 127.0.0.1:"),
+        "{exit:?}"
+    );
+    assert!(
+        exit.stderr
+            .ends_with(" closed the connection, the chat is over\n"),
+        "{exit:?}"
+    );
 }
 
 #[test]
@@ -124,15 +145,29 @@ fn tcp_chat_client_ends_cleanly_when_the_server_is_killed() {
 
 #[test]
 fn tcp_chat_client_without_a_server_says_start_it_first() {
-    let (start, hint) = ("tcp-chat client: cannot connect to", "cargo run -p tcp-chat -- server");
-    let exit = assert_no_server(&program("tcp-chat"), &["client"], unused_addr(), start, hint);
+    let (start, hint) = (
+        "tcp-chat client: cannot connect to",
+        "cargo run -p tcp-chat -- server",
+    );
+    let exit = assert_no_server(
+        &program("tcp-chat"),
+        &["client"],
+        unused_addr(),
+        start,
+        hint,
+    );
     assert_eq!(exit.stdout, "");
 }
 
 #[test]
 fn tcp_chat_server_on_an_address_in_use_says_so() {
     let (_listener, addr) = listen();
-    assert_address_in_use(&program("tcp-chat"), &["server"], addr, "tcp-chat server: cannot listen on");
+    assert_address_in_use(
+        &program("tcp-chat"),
+        &["server"],
+        addr,
+        "tcp-chat server: cannot listen on",
+    );
 }
 
 #[test]
@@ -146,7 +181,10 @@ fn tcp_chat_server_shows_escape_sequences_escaped() {
     let exit = server.wait_exit();
     assert_eq!(exit.code(), 0, "{exit:?}");
     // The prompt's line is ended before `... closed the connection ...` on stderr.
-    assert_eq!(after_connect(&exit.stdout), format!("收到客户端消息: {HOSTILE_SHOWN}\n{PROMPT}\n"));
+    assert_eq!(
+        after_connect(&exit.stdout),
+        format!("收到客户端消息: {HOSTILE_SHOWN}\n{PROMPT}\n")
+    );
 }
 
 #[test]
@@ -162,7 +200,10 @@ fn tcp_chat_client_shows_escape_sequences_escaped() {
     expect_bytes(&mut peer, b"88");
     let exit = client.wait_exit();
     assert_eq!(exit.code(), 0, "{exit:?}");
-    assert_eq!(exit.stdout, format!("{PROMPT}收到服务端消息: {HOSTILE_SHOWN}\n{PROMPT}"));
+    assert_eq!(
+        exit.stdout,
+        format!("{PROMPT}收到服务端消息: {HOSTILE_SHOWN}\n{PROMPT}")
+    );
 }
 
 #[test]
@@ -202,7 +243,12 @@ fn tcp_chat_lines_on_stderr_after_an_unanswered_prompt_start_a_line_of_their_own
     };
     // A keyboard that cannot be read: stdin is a directory.
     let server = sh(r#"exec "$0" server 127.0.0.1:0 < / 2>&1"#, &[]);
-    let addr = server.wait_line(0).rsplit(' ').next().and_then(|a| a.parse().ok()).unwrap();
+    let addr = server
+        .wait_line(0)
+        .rsplit(' ')
+        .next()
+        .and_then(|a| a.parse().ok())
+        .unwrap();
     let mut peer = connect(addr);
     peer.write_all(b"hello").unwrap();
     let exit = server.wait_exit();
@@ -243,7 +289,12 @@ fn tcp_chat_bad_usage_says_what_is_wrong_and_exits_2() {
 #[test]
 fn tcp_chat_help_anywhere_shows_the_usage_and_the_default() {
     for args in [&["--help"][..], &["server", "-h"], &["--bogus", "--help"]] {
-        assert_help(&program("tcp-chat"), args, "usage: tcp-chat server [ADDR]", &["127.0.0.1:6666"]);
+        assert_help(
+            &program("tcp-chat"),
+            args,
+            "usage: tcp-chat server [ADDR]",
+            &["127.0.0.1:6666"],
+        );
     }
 }
 
@@ -277,8 +328,17 @@ fn tcp_chat_duplex_server_waits_for_the_next_client_when_one_leaves_at_once() {
     server.wait_stdout("收到客户端消息: 88\n", 1);
     server.close_stdin();
     let (server, client) = (server.wait_exit(), client.wait_exit());
-    assert_eq!((server.code(), client.code()), (0, 0), "{server:?}\n{client:?}");
-    assert!(server.stdout.ends_with("收到客户端消息: still here\n收到客户端消息: 88\n"), "{server:?}");
+    assert_eq!(
+        (server.code(), client.code()),
+        (0, 0),
+        "{server:?}\n{client:?}"
+    );
+    assert!(
+        server
+            .stdout
+            .ends_with("收到客户端消息: still here\n收到客户端消息: 88\n"),
+        "{server:?}"
+    );
 }
 
 #[test]
@@ -286,8 +346,15 @@ fn tcp_chat_duplex_88_from_the_server_ends_both() {
     let (mut server, client) = duplex_pair();
     server.type_in("bye for now\n88\n");
     let (server, client) = (server.wait_exit(), client.wait_exit());
-    assert_eq!((server.code(), client.code()), (0, 0), "{server:?}\n{client:?}");
-    assert_eq!(client.stdout, "收到服务端消息: bye for now\n收到服务端消息: 88\n");
+    assert_eq!(
+        (server.code(), client.code()),
+        (0, 0),
+        "{server:?}\n{client:?}"
+    );
+    assert_eq!(
+        client.stdout,
+        "收到服务端消息: bye for now\n收到服务端消息: 88\n"
+    );
 }
 
 #[test]
@@ -317,7 +384,9 @@ fn tcp_chat_duplex_leaves_a_peer_that_never_closes_a_few_seconds_after_its_88() 
     assert_eq!(exit.stdout, "");
     assert_eq!(
         exit.stderr,
-        format!("tcp_chat_duplex client: server {addr} did not close within 3 s of our 88, leaving\n")
+        format!(
+            "tcp_chat_duplex client: server {addr} did not close within 3 s of our 88, leaving\n"
+        )
     );
 }
 
@@ -339,7 +408,9 @@ fn tcp_chat_duplex_server_shows_escapes_and_says_when_the_client_leaves_without_
     );
     assert_eq!(
         exit.stderr,
-        format!("tcp_chat_duplex server: client 127.0.0.1:{port} closed the connection, the chat is over\n")
+        format!(
+            "tcp_chat_duplex server: client 127.0.0.1:{port} closed the connection, the chat is over\n"
+        )
     );
 }
 
@@ -363,7 +434,15 @@ fn tcp_chat_duplex_client_shows_escapes_and_says_when_the_server_leaves_without_
 #[test]
 fn tcp_chat_duplex_bad_usage_says_what_is_wrong_and_exits_2() {
     let tcp_chat_duplex = example("tcp_chat_duplex");
-    assert_two_role_bad_usages(&tcp_chat_duplex, "cargo run -p tcp-chat --example tcp_chat_duplex --");
+    assert_two_role_bad_usages(
+        &tcp_chat_duplex,
+        "cargo run -p tcp-chat --example tcp_chat_duplex --",
+    );
     let start = "usage: tcp_chat_duplex server [ADDR]";
-    assert_help(&tcp_chat_duplex, &["client", "--help"], start, &["127.0.0.1:6666"]);
+    assert_help(
+        &tcp_chat_duplex,
+        &["client", "--help"],
+        start,
+        &["127.0.0.1:6666"],
+    );
 }

@@ -37,7 +37,10 @@ fn assert_still_serving(addr: SocketAddr) {
 fn hello_server_prints_the_bound_address_then_waits() {
     let (server, addr) = hello_server();
     assert_eq!(server.wait_line(1), "Waiting for connection...");
-    assert_eq!(server.stdout(), format!("Listening on {addr}\nWaiting for connection...\n"));
+    assert_eq!(
+        server.stdout(),
+        format!("Listening on {addr}\nWaiting for connection...\n")
+    );
 }
 
 #[test]
@@ -96,13 +99,21 @@ fn hello_server_survives_a_client_that_resets_mid_conversation() {
     (&s).write_all(b"Michael").unwrap();
     // Wait until the welcome is in our receive buffer, unread: dropping the
     // socket before it arrives would send a plain FIN instead.
-    while s.peek(&mut [0; 8]).expect("the welcome within the deadline") < 8 {}
+    while s
+        .peek(&mut [0; 8])
+        .expect("the welcome within the deadline")
+        < 8
+    {}
     drop(s);
     server.wait_stdout(&format!("Connection from {client} closed."), 1);
     // stdout and stderr are two pipes read by two threads: the error line,
     // written first, may still be on its way.
     server.wait_stderr(&format!("tcp-hello-server: connection from {client}: "));
-    assert!(server.stderr().starts_with(&format!("tcp-hello-server: connection from {client}: ")));
+    assert!(
+        server
+            .stderr()
+            .starts_with(&format!("tcp-hello-server: connection from {client}: "))
+    );
     assert_still_serving(addr);
 }
 
@@ -124,10 +135,17 @@ fn hello_server_lets_a_client_idle_for_30_s_go() {
     let mut idle = welcomed(addr);
     let client = idle.local_addr().unwrap();
     let started = std::time::Instant::now();
-    idle.set_read_timeout(Some(std::time::Duration::from_secs(45))).unwrap(); // past the server's 30 s
+    idle.set_read_timeout(Some(std::time::Duration::from_secs(45)))
+        .unwrap(); // past the server's 30 s
     expect_closed(&mut idle);
-    assert!(started.elapsed() >= std::time::Duration::from_secs(29), "closed after {:?}", started.elapsed());
-    server.wait_stderr(&format!("tcp-hello-server: connection from {client}: idle for 30 s, closing it\n"));
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(29),
+        "closed after {:?}",
+        started.elapsed()
+    );
+    server.wait_stderr(&format!(
+        "tcp-hello-server: connection from {client}: idle for 30 s, closing it\n"
+    ));
     server.wait_stdout(&format!("Connection from {client} closed."), 1);
     assert_still_serving(addr);
 }
@@ -145,7 +163,10 @@ fn hello_server_answers_64_kib_at_once_in_reads_of_at_most_1024_bytes() {
         first.extend(read_exactly(&mut s, 1));
     }
     let a_count = first.len() - "Hello, !".len();
-    assert!((1..=1024).contains(&a_count), "{a_count} bytes in one answer");
+    assert!(
+        (1..=1024).contains(&a_count),
+        "{a_count} bytes in one answer"
+    );
     drop(s); // leaves 63 KiB unread on the server: it must shrug that off
     assert_still_serving(addr);
 }
@@ -197,29 +218,51 @@ fn hello_server_threads_go_away_when_clients_leave() {
     let (server, addr) = hello_server();
     let idle = thread_count(server.pid());
     let clients: Vec<_> = (0..5).map(|_| welcomed(addr)).collect();
-    assert!(eventually(|| thread_count(server.pid()) == idle + 5), "one thread per client");
+    assert!(
+        eventually(|| thread_count(server.pid()) == idle + 5),
+        "one thread per client"
+    );
     drop(clients);
     server.wait_stdout("closed.", 5);
-    assert!(eventually(|| thread_count(server.pid()) == idle), "threads left behind");
+    assert!(
+        eventually(|| thread_count(server.pid()) == idle),
+        "threads left behind"
+    );
 }
 
 #[test]
 fn hello_server_on_an_address_in_use_says_so_and_exits_1() {
     let (_taken, addr) = listen();
-    assert_address_in_use(&program("tcp-hello-server"), &[], addr, "tcp-hello-server: cannot listen on");
+    assert_address_in_use(
+        &program("tcp-hello-server"),
+        &[],
+        addr,
+        "tcp-hello-server: cannot listen on",
+    );
 }
 
 #[test]
 fn hello_server_help_prints_usage_and_exits_0() {
     let start = "usage: tcp-hello-server [ADDR]\n";
-    assert_help(&program("tcp-hello-server"), &["--help"], start, &["127.0.0.1:9999"]);
+    assert_help(
+        &program("tcp-hello-server"),
+        &["--help"],
+        start,
+        &["127.0.0.1:9999"],
+    );
 }
 
 #[test]
 fn hello_server_bad_arguments_print_usage_and_exit_2() {
     for (args, why) in [
-        (&["9999"][..], "bad ADDR `9999`: no host: did you mean 127.0.0.1:9999?"),
-        (&["127.0.0.1:x"], "bad ADDR `127.0.0.1:x`: port `x` is not a number"),
+        (
+            &["9999"][..],
+            "bad ADDR `9999`: no host: did you mean 127.0.0.1:9999?",
+        ),
+        (
+            &["127.0.0.1:x"],
+            "bad ADDR `127.0.0.1:x`: port `x` is not a number",
+        ),
         (&["127.0.0.1:0", "extra"], "unexpected argument `extra`"),
         (&["--port"], "unknown option `--port`"),
     ] {
@@ -234,7 +277,10 @@ fn hello_client_prints_the_conversation_with_its_server() {
     let (server, addr) = hello_server();
     let exit = Proc::program("tcp-hello-client", &[&addr.to_string()]).wait_exit();
     assert_eq!(exit.code(), 0, "{exit:?}");
-    assert_eq!(exit.stdout, "Welcome!\nHello, Michael!\nHello, Tracy!\nHello, Sarah!\n");
+    assert_eq!(
+        exit.stdout,
+        "Welcome!\nHello, Michael!\nHello, Tracy!\nHello, Sarah!\n"
+    );
     assert_eq!(exit.stderr, "");
     server.wait_stdout("closed.", 1);
 }
@@ -278,8 +324,17 @@ fn hello_client_shows_a_reply_that_is_not_utf8_with_replacement_characters() {
 
 #[test]
 fn hello_client_with_no_server_says_to_start_one_and_exits_1() {
-    let (start, hint) = ("tcp-hello-client: cannot connect to", "cargo run -p tcp-hello-server");
-    let exit = assert_no_server(&program("tcp-hello-client"), &[], unused_addr(), start, hint);
+    let (start, hint) = (
+        "tcp-hello-client: cannot connect to",
+        "cargo run -p tcp-hello-server",
+    );
+    let exit = assert_no_server(
+        &program("tcp-hello-client"),
+        &[],
+        unused_addr(),
+        start,
+        hint,
+    );
     assert_eq!(exit.stdout, "");
 }
 
@@ -292,14 +347,24 @@ fn hello_client_whose_server_closes_early_says_so_and_exits_1() {
     expect_bytes(&mut s, b"Michael");
     drop(s);
     let exit = client.wait_exit();
-    assert_one_line_error(&exit, 1, &format!("tcp-hello-client: server {addr} closed the connection"), &[]);
+    assert_one_line_error(
+        &exit,
+        1,
+        &format!("tcp-hello-client: server {addr} closed the connection"),
+        &[],
+    );
     assert_eq!(exit.stdout, "Welcome!\n");
 }
 
 #[test]
 fn hello_client_help_and_bad_arguments() {
     let tcp_hello_client = program("tcp-hello-client");
-    assert_help(&tcp_hello_client, &["-h"], "usage: tcp-hello-client [ADDR] [NAME...]\n", &[]);
+    assert_help(
+        &tcp_hello_client,
+        &["-h"],
+        "usage: tcp-hello-client [ADDR] [NAME...]\n",
+        &[],
+    );
     for (args, why) in [
         (&["Bob"][..], "bad ADDR `Bob`: no port: expected HOST:PORT"),
         (&["127.0.0.1:9999", ""], "an empty NAME would send nothing"),
@@ -352,21 +417,40 @@ fn one_shot_client_and_server_talk() {
     let (server, addr) = Proc::server(&example("one_shot_server"), &["127.0.0.1:0"]);
     let client = Proc::example("one_shot_client", &[&addr.to_string()]).wait_exit();
     assert_eq!(client.code(), 0, "{client:?}");
-    assert!(client.stdout.ends_with(&format!("接收服务端的数据为: {ANSWER}\n")));
+    assert!(
+        client
+            .stdout
+            .ends_with(&format!("接收服务端的数据为: {ANSWER}\n"))
+    );
     let server = server.wait_exit();
     assert_eq!(server.code(), 0, "{server:?}");
-    assert!(server.stdout.contains(&format!("接收数据的长度为: 38\n接收客户端的数据为: {GREETING}\n")));
+    assert!(server.stdout.contains(&format!(
+        "接收数据的长度为: 38\n接收客户端的数据为: {GREETING}\n"
+    )));
 }
 
 #[test]
 fn one_shot_examples_report_refused_and_address_in_use() {
-    for (client, server) in [("one_shot_client", "one_shot_server"), ("basic_client", "basic_server")] {
+    for (client, server) in [
+        ("one_shot_client", "one_shot_server"),
+        ("basic_client", "basic_server"),
+    ] {
         let start = format!("{client}: cannot connect to");
-        let exit =
-            assert_no_server(&example(client), &[], unused_addr(), &start, &format!("start {server} first"));
+        let exit = assert_no_server(
+            &example(client),
+            &[],
+            unused_addr(),
+            &start,
+            &format!("start {server} first"),
+        );
         assert_eq!(exit.stdout, "");
         let (_taken, addr) = listen();
-        assert_address_in_use(&example(server), &[], addr, &format!("{server}: cannot listen on"));
+        assert_address_in_use(
+            &example(server),
+            &[],
+            addr,
+            &format!("{server}: cannot listen on"),
+        );
     }
 }
 
@@ -382,7 +466,10 @@ fn one_shot_server_prints_an_ipv6_client_as_python_s_4_tuple() {
     assert_eq!(read_to_close(&mut s), ANSWER.as_bytes());
     let exit = server.wait_exit();
     assert_eq!(exit.code(), 0, "{exit:?}");
-    assert!(exit.stdout.contains(&format!("客户端的ip地址和端口号: ('::1', {}, 0, 0)\n", client.port())));
+    assert!(exit.stdout.contains(&format!(
+        "客户端的ip地址和端口号: ('::1', {}, 0, 0)\n",
+        client.port()
+    )));
 }
 
 // ------------------------------------------------------------- hostile peers, careless users
@@ -404,17 +491,26 @@ fn hello_programs_answer_bad_arguments_with_what_is_wrong_and_the_usage() {
     let os = |a: &str| OsString::from(a);
     for (name, path) in all_six() {
         let mut cases: Vec<(Vec<OsString>, &str)> = vec![
-            (vec![not_utf8(b"\xff:0")], "argument `\u{FFFD}:0` is not valid UTF-8"),
+            (
+                vec![not_utf8(b"\xff:0")],
+                "argument `\u{FFFD}:0` is not valid UTF-8",
+            ),
             (vec![os("--bogus")], "unknown option `--bogus`"),
         ];
         if name == "tcp-hello-client" {
-            cases.push((vec![os("127.0.0.1:1"), os("Ann"), os("--bogus")], "unknown option `--bogus`"));
+            cases.push((
+                vec![os("127.0.0.1:1"), os("Ann"), os("--bogus")],
+                "unknown option `--bogus`",
+            ));
             cases.push((
                 vec![os("127.0.0.1:1"), not_utf8(b"\xffAnn")],
                 "argument `\u{FFFD}Ann` is not valid UTF-8",
             ));
         } else {
-            cases.push((vec![os("127.0.0.1:0"), os("extra")], "unexpected argument `extra`"));
+            cases.push((
+                vec![os("127.0.0.1:0"), os("extra")],
+                "unexpected argument `extra`",
+            ));
         }
         for (args, why) in cases {
             assert_bad_usage(&path, &args, why);
@@ -438,9 +534,15 @@ fn hello_programs_show_escape_sequences_from_the_peer_escaped() {
     for (name, shown) in [
         (
             "one_shot_server",
-            format!("接收数据的长度为: {}\n接收客户端的数据为: {ESCAPES_SHOWN}\n", ESCAPES.len()),
+            format!(
+                "接收数据的长度为: {}\n接收客户端的数据为: {ESCAPES_SHOWN}\n",
+                ESCAPES.len()
+            ),
         ),
-        ("basic_server", format!("connect to client successful\n{repr}\nclosed\n")),
+        (
+            "basic_server",
+            format!("connect to client successful\n{repr}\nclosed\n"),
+        ),
     ] {
         let (server, addr) = Proc::server(&example(name), &["127.0.0.1:0"]);
         let mut s = connect(addr);
@@ -449,13 +551,31 @@ fn hello_programs_show_escape_sequences_from_the_peer_escaped() {
         let exit = server.wait_exit();
         assert_eq!(exit.code(), 0, "{exit:?}");
         assert!(exit.stdout.ends_with(&shown), "{name}: {exit:?}");
-        assert!(!exit.stdout.contains('\u{1b}'), "{name} wrote a raw escape: {exit:?}");
+        assert!(
+            !exit.stdout.contains('\u{1b}'),
+            "{name} wrote a raw escape: {exit:?}"
+        );
     }
     // The clients, each answered with the escapes by a raw server.
     for (name, args, sent, shown) in [
-        ("one_shot_client", vec![], GREETING, format!("{repr}\n接收服务端的数据为: {ESCAPES_SHOWN}\n")),
-        ("basic_client", vec![], "hello", format!("connect to server successful\n{ESCAPES_SHOWN}\nclosed\n")),
-        ("tcp-hello-client", vec!["Ann"], "", format!("{ESCAPES_SHOWN}\n{ESCAPES_SHOWN}\n")),
+        (
+            "one_shot_client",
+            vec![],
+            GREETING,
+            format!("{repr}\n接收服务端的数据为: {ESCAPES_SHOWN}\n"),
+        ),
+        (
+            "basic_client",
+            vec![],
+            "hello",
+            format!("connect to server successful\n{ESCAPES_SHOWN}\nclosed\n"),
+        ),
+        (
+            "tcp-hello-client",
+            vec!["Ann"],
+            "",
+            format!("{ESCAPES_SHOWN}\n{ESCAPES_SHOWN}\n"),
+        ),
     ] {
         let (listener, addr) = listen();
         let addr = addr.to_string();
@@ -473,12 +593,19 @@ fn hello_programs_show_escape_sequences_from_the_peer_escaped() {
         let exit = client.wait_exit();
         assert_eq!(exit.code(), 0, "{exit:?}");
         assert_eq!(exit.stdout, shown, "{name}");
-        assert!(!exit.stdout.contains('\u{1b}'), "{name} wrote a raw escape: {exit:?}");
+        assert!(
+            !exit.stdout.contains('\u{1b}'),
+            "{name} wrote a raw escape: {exit:?}"
+        );
     }
 }
 
 fn path_of(name: &str) -> PathBuf {
-    all_six().into_iter().find(|(n, _)| *n == name).map(|(_, path)| path).expect("one of the six")
+    all_six()
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, path)| path)
+        .expect("one of the six")
 }
 
 /// Starts `path` with a stdout that the reader closes, as `| head -1` does:
@@ -492,7 +619,10 @@ fn with_stdout_closed(path: &Path, args: &[&str], first_line: bool) -> Proc {
     };
     let script = format!("exec \"$0\" \"$@\" > >({reader})");
     let path = path.to_str().expect("a UTF-8 path");
-    Proc::start(Path::new("bash"), &[&["-c", &script, path][..], args].concat())
+    Proc::start(
+        Path::new("bash"),
+        &[&["-c", &script, path][..], args].concat(),
+    )
 }
 
 #[test]
@@ -501,7 +631,11 @@ fn hello_programs_finish_their_conversation_when_stdout_is_closed() {
     let script_server = |name: &str| {
         let mut server = with_stdout_closed(&path_of(name), &["127.0.0.1:0"], true);
         let first = server.wait_line(0);
-        let addr: SocketAddr = first.rsplit(' ').next().and_then(|a| a.parse().ok()).expect("an address");
+        let addr: SocketAddr = first
+            .rsplit(' ')
+            .next()
+            .and_then(|a| a.parse().ok())
+            .expect("an address");
         server.close_stdin();
         (server, addr)
     };
@@ -509,20 +643,34 @@ fn hello_programs_finish_their_conversation_when_stdout_is_closed() {
     assert_still_serving(addr);
     assert_still_serving(addr);
     assert_eq!(server.stderr(), "");
-    for (name, answer) in [("one_shot_server", ANSWER), ("basic_server", "Welcome to connect !")] {
+    for (name, answer) in [
+        ("one_shot_server", ANSWER),
+        ("basic_server", "Welcome to connect !"),
+    ] {
         let (server, addr) = script_server(name);
         let mut s = connect(addr);
         s.write_all(b"hello").unwrap();
         assert_eq!(read_to_close(&mut s), answer.as_bytes(), "{name}");
         let exit = server.wait_exit();
-        assert_eq!((exit.code(), exit.stderr.as_str()), (0, ""), "{name}: {exit:?}");
+        assert_eq!(
+            (exit.code(), exit.stderr.as_str()),
+            (0, ""),
+            "{name}: {exit:?}"
+        );
     }
     // Clients: stdout is closed before they have anything to print.
-    for (name, names) in [("tcp-hello-client", &["Ann"][..]), ("one_shot_client", &[]), ("basic_client", &[])]
-    {
+    for (name, names) in [
+        ("tcp-hello-client", &["Ann"][..]),
+        ("one_shot_client", &[]),
+        ("basic_client", &[]),
+    ] {
         let (listener, addr) = listen();
         let addr = addr.to_string();
-        let client = with_stdout_closed(&path_of(name), &[&[addr.as_str()][..], names].concat(), false);
+        let client = with_stdout_closed(
+            &path_of(name),
+            &[&[addr.as_str()][..], names].concat(),
+            false,
+        );
         client.wait_stdout("stdout closed", 1);
         let mut s = accept(&listener);
         if name == "tcp-hello-client" {
@@ -531,12 +679,23 @@ fn hello_programs_finish_their_conversation_when_stdout_is_closed() {
             s.write_all(b"Hello, Ann!").unwrap();
             assert_eq!(read_to_close(&mut s), b"exit");
         } else {
-            expect_bytes(&mut s, if name == "basic_client" { b"hello" } else { GREETING.as_bytes() });
+            expect_bytes(
+                &mut s,
+                if name == "basic_client" {
+                    b"hello"
+                } else {
+                    GREETING.as_bytes()
+                },
+            );
             s.write_all(b"ok").unwrap();
             expect_closed(&mut s);
         }
         let exit = client.wait_exit();
-        assert_eq!((exit.code(), exit.stderr.as_str()), (0, ""), "{name}: {exit:?}");
+        assert_eq!(
+            (exit.code(), exit.stderr.as_str()),
+            (0, ""),
+            "{name}: {exit:?}"
+        );
     }
 }
 
@@ -562,7 +721,11 @@ fn against_a_bad_peer(name: &str, how: &str) -> String {
         let (listener, addr) = listen();
         let client = Proc::example(name, &[&addr.to_string()]);
         let mut s = accept(&listener);
-        let sent = if name == "basic_client" { "hello" } else { GREETING };
+        let sent = if name == "basic_client" {
+            "hello"
+        } else {
+            GREETING
+        };
         match how {
             "closes at once" => {
                 expect_bytes(&mut s, sent.as_bytes());
@@ -571,7 +734,11 @@ fn against_a_bad_peer(name: &str, how: &str) -> String {
             }
             // Closing with the greeting unread in our buffer sends a reset.
             "resets" => {
-                while s.peek(&mut [0; 64]).expect("the greeting within the deadline") < sent.len() {}
+                while s
+                    .peek(&mut [0; 64])
+                    .expect("the greeting within the deadline")
+                    < sent.len()
+                {}
                 drop(s);
                 (client.wait_exit(), addr)
             }
@@ -581,19 +748,42 @@ fn against_a_bad_peer(name: &str, how: &str) -> String {
             }
         }
     };
-    assert!(started.elapsed() >= patience, "{name} gave up on a silent peer too early");
-    assert_one_line_error(&exit, 1, &format!("{name}: cannot receive from {peer}: "), &[]);
-    assert!(!exit.stdout.contains("closed\n"), "{name} went on as if answered: {exit:?}");
+    assert!(
+        started.elapsed() >= patience,
+        "{name} gave up on a silent peer too early"
+    );
+    assert_one_line_error(
+        &exit,
+        1,
+        &format!("{name}: cannot receive from {peer}: "),
+        &[],
+    );
+    assert!(
+        !exit.stdout.contains("closed\n"),
+        "{name} went on as if answered: {exit:?}"
+    );
     exit.stderr.trim_end().to_string()
 }
 
 #[test]
 fn one_shot_and_basic_examples_say_when_the_peer_closes_without_a_word() {
     for (name, why) in [
-        ("one_shot_server", "the client closed the connection without sending anything"),
-        ("basic_server", "the client closed the connection without sending anything"),
-        ("one_shot_client", "the server closed the connection without answering"),
-        ("basic_client", "the server closed the connection without answering"),
+        (
+            "one_shot_server",
+            "the client closed the connection without sending anything",
+        ),
+        (
+            "basic_server",
+            "the client closed the connection without sending anything",
+        ),
+        (
+            "one_shot_client",
+            "the server closed the connection without answering",
+        ),
+        (
+            "basic_client",
+            "the server closed the connection without answering",
+        ),
     ] {
         let line = against_a_bad_peer(name, "closes at once");
         assert!(line.ends_with(why), "{name}: {line}");
@@ -610,9 +800,20 @@ fn one_shot_and_basic_clients_name_the_step_and_address_of_a_reset() {
 
 #[test]
 fn one_shot_and_basic_examples_give_up_on_a_peer_silent_for_10_s() {
-    let names = ["one_shot_server", "basic_server", "one_shot_client", "basic_client"];
-    let waits: Vec<_> =
-        names.map(|name| (name, thread::spawn(move || against_a_bad_peer(name, "silent")))).into();
+    let names = [
+        "one_shot_server",
+        "basic_server",
+        "one_shot_client",
+        "basic_client",
+    ];
+    let waits: Vec<_> = names
+        .map(|name| {
+            (
+                name,
+                thread::spawn(move || against_a_bad_peer(name, "silent")),
+            )
+        })
+        .into();
     for (name, wait) in waits {
         let line = wait.join().unwrap_or_else(|_| panic!("{name} failed"));
         assert!(line.contains("10 s"), "{name}: {line}");

@@ -17,12 +17,18 @@ fn client(addr: SocketAddr, input: &str) -> Exit {
 
 /// The client's answers, each checked to be `[<ctime>] <text>`: the texts.
 fn answers(stdout: &str) -> Vec<&str> {
-    between_prompts(stdout).into_iter().map(strip_stamp).collect()
+    between_prompts(stdout)
+        .into_iter()
+        .map(strip_stamp)
+        .collect()
 }
 
 /// Checks that the server still answers a well-behaved client.
 fn assert_still_serving(addr: SocketAddr) {
-    assert_eq!(answers(&client(addr, "still there?\n\n").stdout), ["still there?"]);
+    assert_eq!(
+        answers(&client(addr, "still there?\n\n").stdout),
+        ["still there?"]
+    );
 }
 
 #[test]
@@ -61,7 +67,13 @@ fn tcp_timestamp_server_serves_two_clients_in_a_row() {
     assert_eq!(answers(&client(addr, "first\n\n").stdout), ["first"]);
     assert_eq!(answers(&client(addr, "second\n\n").stdout), ["second"]);
     server.wait_stdout("waiting for connection...", 3);
-    assert_eq!(server.stdout().matches("...connected from: ('127.0.0.1', ").count(), 2);
+    assert_eq!(
+        server
+            .stdout()
+            .matches("...connected from: ('127.0.0.1', ")
+            .count(),
+        2
+    );
 }
 
 #[test]
@@ -79,14 +91,21 @@ fn tcp_timestamp_second_client_waits_until_the_first_leaves() {
     read_exactly(&mut first, 27 + 5); // the server was still with the first client
     second.set_nonblocking(true).unwrap();
     let unanswered = second.read(&mut [0; 64]).map_err(|e| e.kind());
-    assert_eq!(unanswered, Err(ErrorKind::WouldBlock), "second client answered while the first was on");
+    assert_eq!(
+        unanswered,
+        Err(ErrorKind::WouldBlock),
+        "second client answered while the first was on"
+    );
     assert!(!server.stdout().contains(&second_addr.to_string()));
     second.set_nonblocking(false).unwrap();
 
     drop(first);
     let reply = read_exactly(&mut second, 27 + 3);
     assert_eq!(strip_stamp(&String::from_utf8(reply).unwrap()), "two");
-    server.wait_stdout(&format!("...connected from: {}\n", python_tuple(second_addr)), 1);
+    server.wait_stdout(
+        &format!("...connected from: {}\n", python_tuple(second_addr)),
+        1,
+    );
 }
 
 #[test]
@@ -126,8 +145,13 @@ fn tcp_timestamp_client_shows_only_the_first_piece_of_a_long_answer() {
     let shown = between_prompts(&exit.stdout);
     assert_eq!(shown.len(), 2, "{exit:?}");
     let first = strip_stamp(shown[0]);
-    assert!(!first.is_empty() && first.len() < 1024 && first.bytes().all(|b| b == b'x'), "{first:?}");
-    let rest = shown[1].strip_prefix(&"x".repeat(1024 - first.len())).expect("the rest of the first answer");
+    assert!(
+        !first.is_empty() && first.len() < 1024 && first.bytes().all(|b| b == b'x'),
+        "{first:?}"
+    );
+    let rest = shown[1]
+        .strip_prefix(&"x".repeat(1024 - first.len()))
+        .expect("the rest of the first answer");
     assert!(rest.is_empty() || strip_stamp(rest) == "y", "{rest:?}");
     assert_eq!(exit.stderr, "");
 }
@@ -136,7 +160,10 @@ fn tcp_timestamp_client_shows_only_the_first_piece_of_a_long_answer() {
 fn tcp_timestamp_client_ends_cleanly_at_end_of_input_on_a_line_of_its_own() {
     let (_server, addr) = server();
     let exit = client(addr, "hello\n");
-    let shown: Vec<&str> = between_prompts_ended(&exit).into_iter().map(strip_stamp).collect();
+    let shown: Vec<&str> = between_prompts_ended(&exit)
+        .into_iter()
+        .map(strip_stamp)
+        .collect();
     assert_eq!(shown, ["hello"]);
 }
 
@@ -146,7 +173,10 @@ fn tcp_timestamp_server_answers_bytes_that_are_not_utf8_with_replacement_charact
     let mut s = connect(addr);
     s.write_all(b"\xff\xfeok").unwrap();
     let reply = read_exactly(&mut s, 27 + "\u{FFFD}\u{FFFD}ok".len());
-    assert_eq!(strip_stamp(&String::from_utf8(reply).unwrap()), "\u{FFFD}\u{FFFD}ok");
+    assert_eq!(
+        strip_stamp(&String::from_utf8(reply).unwrap()),
+        "\u{FFFD}\u{FFFD}ok"
+    );
     assert_eq!(server.stderr(), "");
 }
 
@@ -179,13 +209,25 @@ fn tcp_timestamp_client_sends_each_line_without_its_newline() {
     let exit = client.wait_exit();
     assert_eq!(exit.code(), 0, "{exit:?}");
     assert_eq!(exit.stdout, "> [stamp] hello\n> ");
-    assert_eq!(exit.stderr, format!("tcp-timestamp client: server {addr} closed the connection\n"));
+    assert_eq!(
+        exit.stderr,
+        format!("tcp-timestamp client: server {addr} closed the connection\n")
+    );
 }
 
 #[test]
 fn tcp_timestamp_client_with_no_server_says_to_start_one() {
-    let (start, hint) = ("tcp-timestamp client: cannot connect to", "cargo run -p tcp-timestamp -- server");
-    let exit = assert_no_server(&program("tcp-timestamp"), &["client"], unused_addr(), start, hint);
+    let (start, hint) = (
+        "tcp-timestamp client: cannot connect to",
+        "cargo run -p tcp-timestamp -- server",
+    );
+    let exit = assert_no_server(
+        &program("tcp-timestamp"),
+        &["client"],
+        unused_addr(),
+        start,
+        hint,
+    );
     assert_eq!(exit.stdout, "");
 }
 
@@ -205,7 +247,12 @@ fn tcp_timestamp_without_a_role_says_which_side_to_run_and_exits_2() {
         "say which side to run: `cargo run -p tcp-timestamp -- server` in one terminal, \
          then `cargo run -p tcp-timestamp -- client` in another",
     );
-    assert_help(&tcp_timestamp, &["--help"], "usage: tcp-timestamp server [ADDR]", &["127.0.0.1:25677"]);
+    assert_help(
+        &tcp_timestamp,
+        &["--help"],
+        "usage: tcp-timestamp server [ADDR]",
+        &["127.0.0.1:25677"],
+    );
 }
 
 #[test]
@@ -214,17 +261,31 @@ fn tcp_timestamp_bad_arguments_are_usage_errors_that_say_what_is_wrong() {
     assert_two_role_bad_usages(&tcp_timestamp, "cargo run -p tcp-timestamp --");
     let os = |args: &[&str]| args.iter().map(OsString::from).collect::<Vec<_>>();
     let cases: Vec<(Vec<OsString>, &str)> = vec![
-        (vec![not_utf8(b"cli\xffent")], "argument `cli\u{FFFD}ent` is not valid UTF-8"),
+        (
+            vec![not_utf8(b"cli\xffent")],
+            "argument `cli\u{FFFD}ent` is not valid UTF-8",
+        ),
         (os(&["client", "-x"]), "unknown option `-x`"),
-        (os(&["serve"]), "unknown role `serve`: expected `server` or `client`"),
-        (os(&["server", "127.0.0.1:0", "x"]), "unexpected argument `x`"),
+        (
+            os(&["serve"]),
+            "unknown role `serve`: expected `server` or `client`",
+        ),
+        (
+            os(&["server", "127.0.0.1:0", "x"]),
+            "unexpected argument `x`",
+        ),
     ];
     for (args, why) in cases {
         assert_bad_usage(&tcp_timestamp, &args, why);
     }
     // --help anywhere wins, as with Python's argparse.
     let args = ["client", "127.0.0.1", "--help"];
-    assert_help(&tcp_timestamp, &args, "usage: tcp-timestamp server [ADDR]", &[]);
+    assert_help(
+        &tcp_timestamp,
+        &args,
+        "usage: tcp-timestamp server [ADDR]",
+        &[],
+    );
 }
 
 #[test]
@@ -237,7 +298,10 @@ fn tcp_timestamp_server_prints_an_ipv6_client_as_pythons_4_tuple() {
     let mut s = connect(addr);
     let port = s.local_addr().unwrap().port();
     s.write_all(b"v6").unwrap();
-    assert_eq!(strip_stamp(&String::from_utf8(read_exactly(&mut s, 27 + 2)).unwrap()), "v6");
+    assert_eq!(
+        strip_stamp(&String::from_utf8(read_exactly(&mut s, 27 + 2)).unwrap()),
+        "v6"
+    );
     server.wait_stdout(&format!("...connected from: ('::1', {port}, 0, 0)\n"), 1);
 }
 
@@ -265,7 +329,10 @@ fn tcp_timestamp_client_refuses_a_line_longer_than_one_server_read_even_10_mb() 
     assert_eq!(exit.code(), 0, "{exit:?}");
     let refused = "tcp-timestamp client: not sent: over the 1024 bytes the server reads at once\n";
     assert_eq!(exit.stderr, refused.repeat(2));
-    let rest = exit.stdout.strip_prefix("> > > ").unwrap_or_else(|| panic!("{exit:?}"));
+    let rest = exit
+        .stdout
+        .strip_prefix("> > > ")
+        .unwrap_or_else(|| panic!("{exit:?}"));
     assert_eq!(answers(&format!("> {rest}")), ["after"]);
     assert_still_serving(addr);
 }
@@ -282,13 +349,20 @@ fn tcp_timestamp_client_gives_up_on_a_server_that_never_answers_after_10_s() {
     // connection to close (the client exits) with a deadline of two.
     s.set_read_timeout(Some(DEADLINE * 2)).unwrap();
     expect_closed(&mut s);
-    assert!(asked.elapsed() > Duration::from_secs(9), "gave up after {:?}", asked.elapsed());
+    assert!(
+        asked.elapsed() > Duration::from_secs(9),
+        "gave up after {:?}",
+        asked.elapsed()
+    );
     let exit = client.wait_exit();
     assert_one_line_error(
         &exit,
         1,
         &format!("tcp-timestamp client: no answer from {addr}: "),
-        &["nothing for 10 s", "a one-at-a-time server busy with another client?"],
+        &[
+            "nothing for 10 s",
+            "a one-at-a-time server busy with another client?",
+        ],
     );
     assert_eq!(exit.stdout, "> ");
 }
@@ -305,7 +379,9 @@ fn tcp_timestamp_server_drops_a_client_that_reads_no_answers_and_serves_the_next
     flood.set_write_timeout(None).unwrap(); // until the server gives up on it
     let writer = thread::spawn(move || {
         let chunk = vec![b'x'; 1 << 20];
-        (0..1024).take_while(|_| flood.write_all(&chunk).is_ok()).count()
+        (0..1024)
+            .take_while(|_| flood.write_all(&chunk).is_ok())
+            .count()
     });
     // The next client waits in the backlog meanwhile (one at a time), and
     // is answered once the server has dropped the hostile one. That takes
@@ -319,12 +395,28 @@ fn tcp_timestamp_server_drops_a_client_that_reads_no_answers_and_serves_the_next
     next.write_all(b"next").unwrap();
     let reply = read_exactly(&mut next, 27 + 4);
     assert_eq!(strip_stamp(&String::from_utf8(reply).unwrap()), "next");
-    assert!(writer.join().unwrap() < 1024, "the server took 1 GB without answering");
+    assert!(
+        writer.join().unwrap() < 1024,
+        "the server took 1 GB without answering"
+    );
     let dropped = format!("tcp-timestamp server: connection from {hostile_addr}: ");
     server.wait_stderr(&dropped); // the pipe's reader may deliver it after the answer
-    let line = server.stderr().lines().find(|l| l.starts_with(&dropped)).map(String::from);
+    let line = server
+        .stderr()
+        .lines()
+        .find(|l| l.starts_with(&dropped))
+        .map(String::from);
     let line = line.unwrap_or_else(|| server.fail("no line about the client that reads nothing"));
-    assert!(line.contains("nothing for 10 s: is the peer stuck"), "{line:?}");
+    assert!(
+        line.contains("nothing for 10 s: is the peer stuck"),
+        "{line:?}"
+    );
     drop(hostile);
-    server.wait_stdout(&format!("...connected from: {}\n", python_tuple(next.local_addr().unwrap())), 1);
+    server.wait_stdout(
+        &format!(
+            "...connected from: {}\n",
+            python_tuple(next.local_addr().unwrap())
+        ),
+        1,
+    );
 }

@@ -37,7 +37,10 @@ fn recv(socket: &UdpSocket) -> (Vec<u8>, SocketAddr) {
 fn assert_nothing_received(socket: &UdpSocket) {
     socket.set_nonblocking(true).unwrap();
     let got = recv_from(socket, &mut [0; 2048]);
-    assert!(matches!(&got, Err(e) if e.kind() == io::ErrorKind::WouldBlock), "a stranger got {got:?}");
+    assert!(
+        matches!(&got, Err(e) if e.kind() == io::ErrorKind::WouldBlock),
+        "a stranger got {got:?}"
+    );
 }
 
 /// A UDP port where nothing is bound: one the OS just gave out, freed.
@@ -100,7 +103,9 @@ fn udp_chat_server_keeps_to_its_first_client_and_ignores_strangers() {
     let stranger_addr = stranger.local_addr().unwrap();
     assert_eq!(
         exit.stderr,
-        format!("udp-chat server: ignoring {stranger_addr} and any other stranger: not this chat's client\n")
+        format!(
+            "udp-chat server: ignoring {stranger_addr} and any other stranger: not this chat's client\n"
+        )
     );
     assert_nothing_received(&stranger);
 }
@@ -120,7 +125,10 @@ fn udp_chat_client_speaks_the_articles_bytes_to_a_raw_server() {
     assert_eq!(recv(&peer), (b"88".to_vec(), from));
     let exit = client.wait_exit();
     assert_eq!(exit.code(), 0, "{exit:?}");
-    assert_eq!(exit.stdout, "请输入:请输入:请输入:收到服务端消息: \u{fffd}ok\n请输入:");
+    assert_eq!(
+        exit.stdout,
+        "请输入:请输入:请输入:收到服务端消息: \u{fffd}ok\n请输入:"
+    );
 }
 
 /// Its socket is connected to the server: a stranger who finds the
@@ -169,7 +177,13 @@ fn assert_escapes_shown(name: &str, path: &Path) {
     server.type_in("88\n");
     assert_eq!(recv(&peer).0, b"88");
     let exit = server.wait_exit();
-    assert_eq!(exit.stdout, format!("Listening on {addr}\n收到客户端消息: {shown}\n{}", prompt(name)));
+    assert_eq!(
+        exit.stdout,
+        format!(
+            "Listening on {addr}\n收到客户端消息: {shown}\n{}",
+            prompt(name)
+        )
+    );
 
     // The client, from a raw server.
     let peer = udp_socket();
@@ -181,7 +195,11 @@ fn assert_escapes_shown(name: &str, path: &Path) {
     client.type_in("88\n");
     assert_eq!(recv(&peer).0, b"88");
     let exit = client.wait_exit();
-    assert_eq!(exit.stdout, format!("{0}收到服务端消息: {shown}\n{0}", prompt(name)), "{name}");
+    assert_eq!(
+        exit.stdout,
+        format!("{0}收到服务端消息: {shown}\n{0}", prompt(name)),
+        "{name}"
+    );
 }
 
 /// The turn-taking chat prompts; the duplex example does not.
@@ -191,8 +209,17 @@ fn prompt(name: &str) -> &'static str {
 
 #[test]
 fn udp_chat_client_without_a_server_says_so_instead_of_waiting() {
-    let (start, hint) = ("udp-chat client: no server at", "cargo run -p udp-chat -- server");
-    let exit = assert_no_server(&program("udp-chat"), &["client"], unused_udp_addr(), start, hint);
+    let (start, hint) = (
+        "udp-chat client: no server at",
+        "cargo run -p udp-chat -- server",
+    );
+    let exit = assert_no_server(
+        &program("udp-chat"),
+        &["client"],
+        unused_udp_addr(),
+        start,
+        hint,
+    );
     assert_eq!(exit.stdout, PROMPT);
 }
 
@@ -218,7 +245,12 @@ fn udp_chat_client_ends_cleanly_when_the_server_has_gone() {
 fn udp_chat_server_on_an_address_in_use_says_so() {
     let taken = udp_socket();
     let addr = taken.local_addr().unwrap();
-    assert_address_in_use(&program("udp-chat"), &["server"], addr, "udp-chat server: cannot bind");
+    assert_address_in_use(
+        &program("udp-chat"),
+        &["server"],
+        addr,
+        "udp-chat server: cannot bind",
+    );
 }
 
 /// Bad usage is one line that says what is wrong, then the usage, exit 2:
@@ -234,8 +266,17 @@ fn udp_chat_answers_bad_usage_with_what_is_wrong_and_the_usage() {
 /// and that -h or --help anywhere shows the usage with its defaults.
 fn assert_usage_errors(name: &str, path: &Path, run: &str) {
     assert_two_role_bad_usages(path, run);
-    for args in [&["--help"][..], &["server", "-h"], &["talk", "a", "b", "--help"]] {
-        assert_help(path, args, &format!("usage: {name} server [ADDR]"), &["127.0.0.1:9000"]);
+    for args in [
+        &["--help"][..],
+        &["server", "-h"],
+        &["talk", "a", "b", "--help"],
+    ] {
+        assert_help(
+            path,
+            args,
+            &format!("usage: {name} server [ADDR]"),
+            &["127.0.0.1:9000"],
+        );
     }
 }
 
@@ -282,7 +323,10 @@ fn udp_chat_duplex_server_keeps_to_its_first_client_and_ignores_strangers() {
     assert_eq!(recv(&client), (b"88".to_vec(), addr));
     let exit = server.wait_exit();
     assert_eq!(exit.code(), 0, "{exit:?}");
-    assert_eq!(exit.stdout, format!("Listening on {addr}\n收到客户端消息: hello\n收到客户端消息: again\n"));
+    assert_eq!(
+        exit.stdout,
+        format!("Listening on {addr}\n收到客户端消息: hello\n收到客户端消息: again\n")
+    );
     let stranger_addr = stranger.local_addr().unwrap();
     assert_eq!(
         exit.stderr,
@@ -300,7 +344,10 @@ fn udp_chat_duplex_client_hears_its_server_only() {
     peer.send_to(b"88", client_addr).unwrap();
     let exit = client.wait_exit();
     assert_eq!(exit.code(), 0, "{exit:?}");
-    assert_eq!(exit.stdout, "收到服务端消息: the real one\n收到服务端消息: 88\n");
+    assert_eq!(
+        exit.stdout,
+        "收到服务端消息: the real one\n收到服务端消息: 88\n"
+    );
 }
 
 /// UDP has no close to wait for: after its own 88 (here: end of input) a
@@ -344,7 +391,9 @@ fn udp_chat_duplex_client_ends_cleanly_when_the_server_has_gone() {
     assert_eq!(exit.code(), 0, "{exit:?}");
     assert_eq!(
         exit.stderr,
-        format!("udp_chat_duplex client: server {addr} has gone (port unreachable), the chat is over\n")
+        format!(
+            "udp_chat_duplex client: server {addr} has gone (port unreachable), the chat is over\n"
+        )
     );
 }
 
@@ -352,7 +401,13 @@ fn udp_chat_duplex_client_ends_cleanly_when_the_server_has_gone() {
 fn udp_chat_duplex_client_without_a_server_says_so() {
     let (path, addr) = (example("udp_chat_duplex"), unused_udp_addr());
     let hint = "cargo run -p udp-chat --example udp_chat_duplex -- server";
-    let exit = assert_no_server(&path, &["client"], addr, "udp_chat_duplex client: no server at", hint);
+    let exit = assert_no_server(
+        &path,
+        &["client"],
+        addr,
+        "udp_chat_duplex client: no server at",
+        hint,
+    );
     assert_eq!(exit.stdout, "");
 }
 

@@ -32,7 +32,10 @@ fn udp_timestamp_server_returns_the_time_alone_to_each_sender() {
         assert!(is_ctime(reply), "{reply:?} is not the time alone");
     }
     server.wait_stdout("waiting for message...", 4);
-    let (one, two) = (python_tuple(one.local_addr().unwrap()), python_tuple(two.local_addr().unwrap()));
+    let (one, two) = (
+        python_tuple(one.local_addr().unwrap()),
+        python_tuple(two.local_addr().unwrap()),
+    );
     assert_eq!(
         server.stdout(),
         format!(
@@ -72,7 +75,10 @@ fn udp_timestamp_client_prints_the_time_for_each_line_and_ends_on_an_empty_line(
 #[test]
 fn udp_timestamp_client_sends_each_line_as_one_datagram_and_hears_its_server_only() {
     let server = udp_socket();
-    let mut client = Proc::program("udp-timestamp", &["client", &server.local_addr().unwrap().to_string()]);
+    let mut client = Proc::program(
+        "udp-timestamp",
+        &["client", &server.local_addr().unwrap().to_string()],
+    );
     client.type_in("hello\n");
     let mut buf = [0; 1024];
     let (n, from) = recv_from(&server, &mut buf).unwrap();
@@ -96,14 +102,25 @@ fn udp_timestamp_client_sends_each_line_as_one_datagram_and_hears_its_server_onl
     assert_eq!(exit.code(), 0, "{exit:?}");
     assert_eq!(exit.stdout, "> T1 \u{FFFD}\n> T2\n> \n");
     stranger.set_nonblocking(true).unwrap();
-    let heard = recv_from(&stranger, &mut buf).map(|(n, _)| n).map_err(|e| e.kind());
-    assert!(matches!(heard, Err(ErrorKind::WouldBlock | ErrorKind::ConnectionRefused)), "{heard:?}");
+    let heard = recv_from(&stranger, &mut buf)
+        .map(|(n, _)| n)
+        .map_err(|e| e.kind());
+    assert!(
+        matches!(
+            heard,
+            Err(ErrorKind::WouldBlock | ErrorKind::ConnectionRefused)
+        ),
+        "{heard:?}"
+    );
 }
 
 #[test]
 fn udp_timestamp_client_shows_escape_sequences_from_the_server_escaped() {
     let server = udp_socket();
-    let mut client = Proc::program("udp-timestamp", &["client", &server.local_addr().unwrap().to_string()]);
+    let mut client = Proc::program(
+        "udp-timestamp",
+        &["client", &server.local_addr().unwrap().to_string()],
+    );
     client.type_in("hello\n");
     let mut buf = [0; 1024];
     let (_, from) = recv_from(&server, &mut buf).unwrap();
@@ -122,7 +139,11 @@ fn udp_timestamp_client_with_nothing_at_the_port_says_port_unreachable() {
         &exit,
         1,
         &format!("udp-timestamp client: no reply from {addr}: "),
-        &["port unreachable", "is the server running?", "cargo run -p udp-timestamp -- server"],
+        &[
+            "port unreachable",
+            "is the server running?",
+            "cargo run -p udp-timestamp -- server",
+        ],
     );
     assert_eq!(exit.stdout, "> ");
 }
@@ -136,7 +157,10 @@ fn udp_timestamp_client_with_no_server_gives_up_with_one_line() {
         &exit,
         1,
         &format!("udp-timestamp client: no reply from {addr} within 3 s: "),
-        &["is the server running?", "cargo run -p udp-timestamp -- server"],
+        &[
+            "is the server running?",
+            "cargo run -p udp-timestamp -- server",
+        ],
     );
     assert_eq!(exit.stdout, "> ");
 }
@@ -152,7 +176,12 @@ fn udp_timestamp_client_ends_cleanly_at_end_of_input_on_a_line_of_its_own() {
 fn udp_timestamp_server_on_an_address_in_use_says_so() {
     let taken = udp_socket();
     let addr = taken.local_addr().unwrap();
-    assert_address_in_use(&program("udp-timestamp"), &["server"], addr, "udp-timestamp server: cannot bind");
+    assert_address_in_use(
+        &program("udp-timestamp"),
+        &["server"],
+        addr,
+        "udp-timestamp server: cannot bind",
+    );
 }
 
 #[test]
@@ -179,7 +208,10 @@ fn udp_timestamp_server_prints_an_ipv6_sender_as_pythons_4_tuple() {
     let (n, _) = recv_from(&socket, &mut buf).unwrap();
     assert!(is_ctime(std::str::from_utf8(&buf[..n]).unwrap()));
     let port = socket.local_addr().unwrap().port();
-    server.wait_stdout(&format!("...received from and returned to: ('::1', {port}, 0, 0)\n"), 1);
+    server.wait_stdout(
+        &format!("...received from and returned to: ('::1', {port}, 0, 0)\n"),
+        1,
+    );
 }
 
 #[test]
@@ -192,7 +224,12 @@ fn udp_timestamp_without_a_role_says_which_side_to_run_and_exits_2() {
          then `cargo run -p udp-timestamp -- client` in another",
     );
     let defaults = ["localhost:23135", "127.0.0.1:23135"];
-    assert_help(&udp_timestamp, &["-h"], "usage: udp-timestamp server [ADDR]", &defaults);
+    assert_help(
+        &udp_timestamp,
+        &["-h"],
+        "usage: udp-timestamp server [ADDR]",
+        &defaults,
+    );
 }
 
 #[test]
@@ -201,11 +238,23 @@ fn udp_timestamp_bad_arguments_are_usage_errors_that_say_what_is_wrong() {
     assert_two_role_bad_usages(&udp_timestamp, "cargo run -p udp-timestamp --");
     let os = |args: &[&str]| args.iter().map(OsString::from).collect::<Vec<_>>();
     let cases: Vec<(Vec<OsString>, &str)> = vec![
-        (vec!["client".into(), not_utf8(b"\xff:0")], "argument `\u{FFFD}:0` is not valid UTF-8"),
+        (
+            vec!["client".into(), not_utf8(b"\xff:0")],
+            "argument `\u{FFFD}:0` is not valid UTF-8",
+        ),
         (os(&["server", "--bogus"]), "unknown option `--bogus`"),
-        (os(&["clint"]), "unknown role `clint`: expected `server` or `client`"),
-        (os(&["client", "localhost:23135", "x"]), "unexpected argument `x`"),
-        (os(&["client", "23135"]), "bad ADDR `23135`: no host: did you mean 127.0.0.1:23135?"),
+        (
+            os(&["clint"]),
+            "unknown role `clint`: expected `server` or `client`",
+        ),
+        (
+            os(&["client", "localhost:23135", "x"]),
+            "unexpected argument `x`",
+        ),
+        (
+            os(&["client", "23135"]),
+            "bad ADDR `23135`: no host: did you mean 127.0.0.1:23135?",
+        ),
     ];
     for (args, why) in cases {
         assert_bad_usage(&udp_timestamp, &args, why);

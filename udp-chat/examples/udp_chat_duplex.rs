@@ -30,7 +30,8 @@ use std::net::{SocketAddr, UdpSocket};
 use std::sync::OnceLock;
 use std::{process, thread};
 
-const USAGE: &str = "usage: udp_chat_duplex server [ADDR]    (ADDR is HOST:PORT, by default 127.0.0.1:9000)
+const USAGE: &str =
+    "usage: udp_chat_duplex server [ADDR]    (ADDR is HOST:PORT, by default 127.0.0.1:9000)
        udp_chat_duplex client [ADDR]    (both type at any time; 88 or end of input ends both)";
 
 /// The other side, once heard: the first client that speaks, or the server.
@@ -50,10 +51,16 @@ fn run(role: &'static str, addr: &'static str) -> io::Result<()> {
         print(&format!("Listening on {}\n", socket.local_addr()?))?;
         socket
     } else {
-        let socket = UdpSocket::bind(if addr.starts_with('[') { "[::]:0" } else { "0.0.0.0:0" })?;
+        let socket = UdpSocket::bind(if addr.starts_with('[') {
+            "[::]:0"
+        } else {
+            "0.0.0.0:0"
+        })?;
         // connect(): only the server's datagrams reach us, and "port
         // unreachable" comes back as an error instead of silence.
-        socket.connect(addr).map_err(|e| context("cannot use", addr, e))?;
+        socket
+            .connect(addr)
+            .map_err(|e| context("cannot use", addr, e))?;
         socket
     };
     // try_clone(): a second handle on the same socket for the keyboard thread.
@@ -63,9 +70,15 @@ fn run(role: &'static str, addr: &'static str) -> io::Result<()> {
     // This thread: the socket. One datagram is one message, from the peer
     // only: a stranger is not shown, and its 88 ends nothing.
     let (mut data, mut warned) = ([0; 65536], false);
-    let from_word = if role == "server" { "客户端" } else { "服务端" };
+    let from_word = if role == "server" {
+        "客户端"
+    } else {
+        "服务端"
+    };
     loop {
-        let (n, from) = socket.recv_from(&mut data).unwrap_or_else(|e| gone(role, addr, e));
+        let (n, from) = socket
+            .recv_from(&mut data)
+            .unwrap_or_else(|e| gone(role, addr, e));
         if *PEER.get_or_init(|| socket.peer_addr().unwrap_or(from)) != from {
             if !std::mem::replace(&mut warned, true) {
                 let _ = writeln!(
@@ -85,13 +98,22 @@ fn run(role: &'static str, addr: &'static str) -> io::Result<()> {
 /// The keyboard thread: each line typed is one datagram to the peer. After
 /// `88`, typed or said for you at end of input, the program ends at once.
 fn keyboard(socket: &UdpSocket, role: &'static str, addr: &str) {
-    for line in io::stdin().lock().split(b'\n').map_while(Result::ok).chain([b"88".to_vec()]) {
+    for line in io::stdin()
+        .lock()
+        .split(b'\n')
+        .map_while(Result::ok)
+        .chain([b"88".to_vec()])
+    {
         let typed = trim(&line);
         let note = match PEER.get() {
             _ if typed.is_empty() => continue,
             _ if typed.len() > 1024 => "a line over 1024 bytes is not sent: the peer reads 1024",
-            _ if role == "client" => socket.send(typed).map_or_else(|e| gone(role, addr, e), |_| ""),
-            Some(to) => socket.send_to(typed, to).map_or_else(|e| gone(role, addr, e), |_| ""),
+            _ if role == "client" => socket
+                .send(typed)
+                .map_or_else(|e| gone(role, addr, e), |_| ""),
+            Some(to) => socket
+                .send_to(typed, to)
+                .map_or_else(|e| gone(role, addr, e), |_| ""),
             None => "no client has spoken yet, nobody to send to",
         };
         if !note.is_empty() {
@@ -112,16 +134,23 @@ fn args() -> (&'static str, &'static str) {
     let words: Vec<&str> = args.iter().map_while(|arg| arg.to_str()).collect();
     let why = match (args.get(words.len()), &words[..]) {
         (Some(arg), _) => format!("argument `{}` is not valid UTF-8", arg.to_string_lossy()),
-        (_, [w, ..] | [_, w, ..] | [_, _, w, ..]) if w.starts_with('-') => format!("unknown option `{w}`"),
+        (_, [w, ..] | [_, w, ..] | [_, _, w, ..]) if w.starts_with('-') => {
+            format!("unknown option `{w}`")
+        }
         (_, []) => NO_ROLE.into(),
         (_, [role @ ("server" | "client"), rest @ ..]) if rest.len() < 2 => {
             let addr = rest.first().copied().unwrap_or("127.0.0.1:9000");
             // What is wrong with ADDR as HOST:PORT, if anything.
             let (host, port) = addr.rsplit_once(':').unwrap_or(("", addr));
-            let bad = match (port.bytes().all(|b| b.is_ascii_digit()), port.parse::<u16>()) {
+            let bad = match (
+                port.bytes().all(|b| b.is_ascii_digit()),
+                port.parse::<u16>(),
+            ) {
                 (true, Ok(_)) if !host.is_empty() => return (role, addr), // all good
                 (true, Ok(_)) => format!("no host: did you mean 127.0.0.1:{port}?"),
-                (true, Err(_)) if !port.is_empty() => format!("port {port} is out of range (0-65535)"),
+                (true, Err(_)) if !port.is_empty() => {
+                    format!("port {port} is out of range (0-65535)")
+                }
                 _ if addr.contains(':') => format!("port `{port}` is not a number"),
                 _ => "no port: expected HOST:PORT".into(),
             };
@@ -158,19 +187,31 @@ fn context(action: &str, addr: &str, e: io::Error) -> io::Error {
 /// every control character but tab made visible (`\u{1b}`), so that a peer
 /// cannot retitle, clear or recolour the terminal.
 fn safe(data: &[u8]) -> String {
-    let safe = |c: char| if c.is_control() && c != '\t' { c.escape_unicode().to_string() } else { c.into() };
-    String::from_utf8_lossy(trim(&data[..data.len().min(1024)])).chars().map(safe).collect()
+    let safe = |c: char| {
+        if c.is_control() && c != '\t' {
+            c.escape_unicode().to_string()
+        } else {
+            c.into()
+        }
+    };
+    String::from_utf8_lossy(trim(&data[..data.len().min(1024)]))
+        .chars()
+        .map(safe)
+        .collect()
 }
 
 /// `print()` that may fail (a closed stdout) instead of panicking.
 fn print(s: &str) -> io::Result<()> {
     let mut out = io::stdout();
-    write!(out, "{s}").and_then(|()| out.flush()).map_err(|e| context("cannot write to", "stdout", e))
+    write!(out, "{s}")
+        .and_then(|()| out.flush())
+        .map_err(|e| context("cannot write to", "stdout", e))
 }
 
 /// A line or a message without the newline that ends it.
 fn trim(data: &[u8]) -> &[u8] {
-    data.strip_suffix(b"\n").map_or(data, |data| data.strip_suffix(b"\r").unwrap_or(data))
+    data.strip_suffix(b"\n")
+        .map_or(data, |data| data.strip_suffix(b"\r").unwrap_or(data))
 }
 
 /// A failed send or receive, from either thread, ends the program. "Port
@@ -179,14 +220,25 @@ fn trim(data: &[u8]) -> &[u8] {
 /// Before the client has heard its server, it means that no server is
 /// there. Those and any other error: one line, exit 1.
 fn gone(role: &str, addr: &str, e: io::Error) -> ! {
-    let (who, what) = if role == "server" { ("client", "error on") } else { ("server", "no server at") };
-    if let Some(peer) = PEER.get().filter(|_| matches!(e.kind(), ConnectionRefused | ConnectionReset)) {
+    let (who, what) = if role == "server" {
+        ("client", "error on")
+    } else {
+        ("server", "no server at")
+    };
+    if let Some(peer) = PEER
+        .get()
+        .filter(|_| matches!(e.kind(), ConnectionRefused | ConnectionReset))
+    {
         let _ = writeln!(
             io::stderr(),
             "udp_chat_duplex {role}: {who} {peer} has gone (port unreachable), the chat is over"
         );
         process::exit(0);
     }
-    let _ = writeln!(io::stderr(), "udp_chat_duplex {role}: {}", context(what, addr, e));
+    let _ = writeln!(
+        io::stderr(),
+        "udp_chat_duplex {role}: {}",
+        context(what, addr, e)
+    );
     process::exit(1)
 }

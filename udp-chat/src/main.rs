@@ -28,12 +28,17 @@ mod server;
 
 use std::io::{self, BufRead, ErrorKind::*, Read, Write};
 
-const USAGE: &str = "usage: udp-chat server [ADDR]    (ADDR is HOST:PORT, by default 127.0.0.1:9000)
+const USAGE: &str =
+    "usage: udp-chat server [ADDR]    (ADDR is HOST:PORT, by default 127.0.0.1:9000)
        udp-chat client [ADDR]    (the client speaks first; 88 or end of input ends both)";
 
 fn main() {
     let (role, addr) = args();
-    let run = if role == "server" { server::run } else { client::run };
+    let run = if role == "server" {
+        server::run
+    } else {
+        client::run
+    };
     std::process::exit(run(&addr).inspect_err(|e| warn(&role, e)).map_or(1, |()| 0))
 }
 
@@ -43,10 +48,16 @@ fn main() {
 fn args() -> (String, String) {
     let args: Vec<_> = std::env::args_os().skip(1).collect();
     let words: Vec<&str> = args.iter().map_while(|arg| arg.to_str()).collect();
-    let why = match (args.iter().any(|a| a == "-h" || a == "--help"), args.get(words.len()), &words[..]) {
+    let why = match (
+        args.iter().any(|a| a == "-h" || a == "--help"),
+        args.get(words.len()),
+        &words[..],
+    ) {
         (true, ..) => std::process::exit(print(&format!("{USAGE}\n")).map_or(1, |()| 0)),
         (_, Some(arg), _) => format!("argument `{}` is not valid UTF-8", arg.to_string_lossy()),
-        (.., [w, ..] | [_, w, ..] | [_, _, w, ..]) if w.starts_with('-') => format!("unknown option `{w}`"),
+        (.., [w, ..] | [_, w, ..] | [_, _, w, ..]) if w.starts_with('-') => {
+            format!("unknown option `{w}`")
+        }
         (.., []) => "say which side to run: `cargo run -p udp-chat -- server` in one terminal, \
                     then `cargo run -p udp-chat -- client` in another"
             .into(),
@@ -54,10 +65,15 @@ fn args() -> (String, String) {
             let addr = rest.first().copied().unwrap_or("127.0.0.1:9000");
             // What is wrong with ADDR as HOST:PORT, if anything.
             let (host, port) = addr.rsplit_once(':').unwrap_or(("", addr));
-            let bad = match (port.bytes().all(|b| b.is_ascii_digit()), port.parse::<u16>()) {
+            let bad = match (
+                port.bytes().all(|b| b.is_ascii_digit()),
+                port.parse::<u16>(),
+            ) {
                 (true, Ok(_)) if !host.is_empty() => return (role.to_string(), addr.into()), // all good
                 (true, Ok(_)) => format!("no host: did you mean 127.0.0.1:{port}?"),
-                (true, Err(_)) if !port.is_empty() => format!("port {port} is out of range (0-65535)"),
+                (true, Err(_)) if !port.is_empty() => {
+                    format!("port {port} is out of range (0-65535)")
+                }
                 _ if addr.contains(':') => format!("port `{port}` is not a number"),
                 _ => "no port: expected HOST:PORT".into(),
             };
@@ -74,7 +90,9 @@ fn args() -> (String, String) {
 fn context(action: &str, addr: &str, e: io::Error) -> io::Error {
     let hint = match e.kind() {
         AddrInUse => "; address in use: pass another ADDR, e.g. 127.0.0.1:0",
-        ConnectionRefused | ConnectionReset => "; is the server running? `cargo run -p udp-chat -- server`",
+        ConnectionRefused | ConnectionReset => {
+            "; is the server running? `cargo run -p udp-chat -- server`"
+        }
         _ => "",
     };
     io::Error::new(e.kind(), format!("{action} {addr}: {e}{hint}"))
@@ -85,15 +103,26 @@ fn context(action: &str, addr: &str, e: io::Error) -> io::Error {
 /// with, lossy UTF-8, and every control character but tab made visible
 /// (`\u{1b}`), so that a peer cannot retitle, clear or recolour the terminal.
 fn safe(data: &[u8]) -> String {
-    let safe = |c: char| if c.is_control() && c != '\t' { c.escape_unicode().to_string() } else { c.into() };
-    String::from_utf8_lossy(trim(&data[..data.len().min(1024)])).chars().map(safe).collect()
+    let safe = |c: char| {
+        if c.is_control() && c != '\t' {
+            c.escape_unicode().to_string()
+        } else {
+            c.into()
+        }
+    };
+    String::from_utf8_lossy(trim(&data[..data.len().min(1024)]))
+        .chars()
+        .map(safe)
+        .collect()
 }
 
 /// `print()` that may fail (a closed stdout) instead of panicking, and is
 /// seen at once (a prompt has no newline).
 fn print(s: &str) -> io::Result<()> {
     let mut out = io::stdout();
-    write!(out, "{s}").and_then(|()| out.flush()).map_err(|e| context("cannot write to", "stdout", e))
+    write!(out, "{s}")
+        .and_then(|()| out.flush())
+        .map_err(|e| context("cannot write to", "stdout", e))
 }
 
 /// `udp-chat ROLE: WHAT` on stderr; a closed stderr is no reason to panic.
@@ -103,7 +132,8 @@ fn warn(role: &str, what: impl std::fmt::Display) {
 
 /// A line or a message without the newline that ends it.
 fn trim(data: &[u8]) -> &[u8] {
-    data.strip_suffix(b"\n").map_or(data, |data| data.strip_suffix(b"\r").unwrap_or(data))
+    data.strip_suffix(b"\n")
+        .map_or(data, |data| data.strip_suffix(b"\r").unwrap_or(data))
 }
 
 /// `input('请输入:')`: the prompt, then one line without its newline. End of
@@ -122,7 +152,10 @@ fn input(role: &str) -> io::Result<Vec<u8>> {
         match trim(&line).len() {
             0 => {}
             1..=1024 => return Ok(trim(&line).to_vec()),
-            n => warn(role, format!("{n} bytes is too long, the peer reads at most 1024")),
+            n => warn(
+                role,
+                format!("{n} bytes is too long, the peer reads at most 1024"),
+            ),
         }
     }
 }
@@ -134,9 +167,16 @@ fn input(role: &str) -> io::Result<Vec<u8>> {
 /// (exit 0). Before the client has heard its server, it means that no
 /// server is there: an error, as is anything else.
 fn gone(role: &str, peer: Option<std::net::SocketAddr>, addr: &str, e: io::Error) -> io::Error {
-    let (who, what) = if role == "server" { ("client", "receiving on") } else { ("server", "no server at") };
+    let (who, what) = if role == "server" {
+        ("client", "receiving on")
+    } else {
+        ("server", "no server at")
+    };
     if let Some(peer) = peer.filter(|_| matches!(e.kind(), ConnectionRefused | ConnectionReset)) {
-        warn(role, format!("{who} {peer} has gone (port unreachable), the chat is over"));
+        warn(
+            role,
+            format!("{who} {peer} has gone (port unreachable), the chat is over"),
+        );
         std::process::exit(0);
     }
     context(what, addr, e)

@@ -15,13 +15,19 @@ pub fn run(addr: &str) -> io::Result<()> {
     // socket(AF_INET, SOCK_DGRAM): IPv4 as in the article (`localhost` may
     // name ::1 first), IPv6 for an `[::1]:PORT`. Python binds a free port
     // on the first sendto(); Rust names that step: port 0.
-    let udp_cli_sock = UdpSocket::bind(if addr.starts_with('[') { "[::]:0" } else { "0.0.0.0:0" })?;
+    let udp_cli_sock = UdpSocket::bind(if addr.starts_with('[') {
+        "[::]:0"
+    } else {
+        "0.0.0.0:0"
+    })?;
     // "与TCP不同的是不用connect": the article's client does not connect, and
     // takes a reply from anyone (`data, ADDR = recvfrom`), then sends the
     // next line there. We connect on purpose: the socket then takes
     // datagrams from the server only, and hears "port unreachable" when no
     // server is there.
-    udp_cli_sock.connect(addr).map_err(|e| crate::context("cannot connect to", addr, e))?;
+    udp_cli_sock
+        .connect(addr)
+        .map_err(|e| crate::context("cannot connect to", addr, e))?;
     udp_cli_sock.set_read_timeout(Some(Duration::from_secs(3)))?;
     let console = |e| crate::context("cannot use", "the console (stdin/stdout)", e);
     let (mut stdin, mut stdout) = (io::stdin().lock(), io::stdout().lock());
@@ -29,21 +35,34 @@ pub fn run(addr: &str) -> io::Result<()> {
 
     loop {
         // data = input('> '); the prompt must be flushed, it has no newline.
-        write!(stdout, "> ").and_then(|()| stdout.flush()).map_err(console)?;
+        write!(stdout, "> ")
+            .and_then(|()| stdout.flush())
+            .map_err(console)?;
         line.clear();
         // At most 64 MiB at a time: an endless line (`< /dev/zero`) cannot eat memory.
-        if (&mut stdin).take(1 << 26).read_until(b'\n', &mut line).map_err(console)? == 0 {
+        if (&mut stdin)
+            .take(1 << 26)
+            .read_until(b'\n', &mut line)
+            .map_err(console)?
+            == 0
+        {
             // End of input, where Python raises EOFError: stop, and end the
             // prompt's line so the shell's prompt starts on a line of its own.
             return writeln!(stdout).map_err(console);
         }
-        let data_out = line.strip_suffix(b"\n").map_or(&line[..], |l| l.strip_suffix(b"\r").unwrap_or(l));
+        let data_out = line
+            .strip_suffix(b"\n")
+            .map_or(&line[..], |l| l.strip_suffix(b"\r").unwrap_or(l));
         if data_out.is_empty() {
             return Ok(()); // if not data: break
         }
         // sendto(data), then data = recvfrom(BUFSIZ): one datagram each way.
-        udp_cli_sock.send(data_out).map_err(|e| crate::context("cannot send to", addr, e))?;
-        let n = udp_cli_sock.recv(&mut data).map_err(|e| crate::context("no reply from", addr, e))?;
+        udp_cli_sock
+            .send(data_out)
+            .map_err(|e| crate::context("cannot send to", addr, e))?;
+        let n = udp_cli_sock
+            .recv(&mut data)
+            .map_err(|e| crate::context("no reply from", addr, e))?;
         if n == 0 {
             return Ok(()); // an empty datagram: if not data: break
         }
@@ -55,6 +74,12 @@ pub fn run(addr: &str) -> io::Result<()> {
 /// UTF-8 as `�`, control characters (but tab) as `\u{1b}`, so a hostile
 /// server cannot retitle or clear the screen.
 fn shown(bytes: &[u8]) -> String {
-    let show = |c: char| if c.is_control() && c != '\t' { c.escape_unicode().to_string() } else { c.into() };
+    let show = |c: char| {
+        if c.is_control() && c != '\t' {
+            c.escape_unicode().to_string()
+        } else {
+            c.into()
+        }
+    };
     String::from_utf8_lossy(bytes).chars().map(show).collect()
 }

@@ -22,14 +22,19 @@ mod server;
 
 use std::{env, ffi::OsString, io, io::Write, process};
 
-const USAGE: &str = "usage: udp-timestamp server [ADDR]   (default 127.0.0.1:23135; everywhere: 0.0.0.0:PORT)
+const USAGE: &str =
+    "usage: udp-timestamp server [ADDR]   (default 127.0.0.1:23135; everywhere: 0.0.0.0:PORT)
        udp-timestamp client [ADDR]   (default localhost:23135; gives up after 3 s without a reply)";
 const NO_ROLE: &str = "say which side to run: `cargo run -p udp-timestamp -- server` in one terminal, \
                        then `cargo run -p udp-timestamp -- client` in another";
 
 fn main() {
     let (role, addr) = args(env::args_os().skip(1).collect());
-    if let Err(e) = if role == "server" { server::run(&addr) } else { client::run(&addr) } {
+    if let Err(e) = if role == "server" {
+        server::run(&addr)
+    } else {
+        client::run(&addr)
+    } {
         let _ = writeln!(io::stderr(), "udp-timestamp {role}: {e}");
         process::exit(1);
     }
@@ -43,8 +48,16 @@ fn args(args: Vec<OsString>) -> (String, String) {
         process::exit(0);
     }
     let words: Vec<&str> = args.iter().map_while(|a| a.to_str()).collect();
-    let default = if words.first() == Some(&"server") { server::DEFAULT_ADDR } else { client::DEFAULT_ADDR };
-    let why = match (args.get(words.len()), words.iter().find(|w| w.starts_with('-')), &words[..]) {
+    let default = if words.first() == Some(&"server") {
+        server::DEFAULT_ADDR
+    } else {
+        client::DEFAULT_ADDR
+    };
+    let why = match (
+        args.get(words.len()),
+        words.iter().find(|w| w.starts_with('-')),
+        &words[..],
+    ) {
         (Some(bad), ..) => format!("argument `{}` is not valid UTF-8", bad.to_string_lossy()),
         (_, Some(option), _) => format!("unknown option `{option}`"),
         (.., []) => NO_ROLE.into(),
@@ -68,7 +81,9 @@ fn bad_addr(addr: &str) -> Option<String> {
         (false, false, _) => Some("no port: expected HOST:PORT".into()),
         (false, true, _) => Some(format!("port `{port}` is not a number")),
         (true, _, Err(_)) => Some(format!("port {port} is out of range (0-65535)")),
-        (true, _, Ok(_)) => host.is_empty().then(|| format!("no host: did you mean 127.0.0.1:{port}?")),
+        (true, _, Ok(_)) => host
+            .is_empty()
+            .then(|| format!("no host: did you mean 127.0.0.1:{port}?")),
     }
 }
 
@@ -81,8 +96,12 @@ fn context(action: &str, addr: &str, e: io::Error) -> io::Error {
     let start = "is the server running? start it with `cargo run -p udp-timestamp -- server`";
     let text = match e.kind() {
         WouldBlock | TimedOut => format!("{action} {addr} within 3 s: {start}"),
-        ConnectionRefused | ConnectionReset => format!("{action} {addr}: {e}; port unreachable: {start}"),
-        AddrInUse => format!("{action} {addr}: {e}; address in use: pass another ADDR, e.g. 127.0.0.1:0"),
+        ConnectionRefused | ConnectionReset => {
+            format!("{action} {addr}: {e}; port unreachable: {start}")
+        }
+        AddrInUse => {
+            format!("{action} {addr}: {e}; address in use: pass another ADDR, e.g. 127.0.0.1:0")
+        }
         _ => format!("{action} {addr}: {e}"),
     };
     io::Error::new(e.kind(), text)

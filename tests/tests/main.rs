@@ -1,0 +1,28 @@
+//! All end-to-end tests in one binary, so that the tests which wait on a
+//! program's own timeout run side by side (libtest runs a binary's tests on
+//! parallel threads; separate binaries would run one after another).
+
+mod basic_tcp;
+mod chatroom;
+mod closed_stderr;
+mod endless_line;
+mod http_fetch;
+mod readme;
+mod standalone;
+mod tcp_chat;
+mod tcp_hello;
+mod tcp_timestamp;
+mod udp_chat;
+mod udp_timestamp;
+
+/// The harness's silent address drops connects: a check of the check.
+#[cfg(target_os = "linux")]
+#[test]
+fn silent_addr_drops_connects() {
+    let (_listener, _queued, addr) = tests::silent_addr();
+    let started = std::time::Instant::now();
+    let e =
+        std::net::TcpStream::connect_timeout(&addr, std::time::Duration::from_secs(1)).unwrap_err();
+    assert_eq!(e.kind(), std::io::ErrorKind::TimedOut, "{e}");
+    assert!(started.elapsed() >= std::time::Duration::from_millis(900));
+}
