@@ -70,7 +70,8 @@ fn run(role: &str, addr: &str) -> io::Result<()> {
             Err(e) => return gone(role, peer, context(doing, &place, e)),
         };
         if peer.is_some_and(|first| first != from) {
-            continue; // a stranger's datagram, come before connect() below
+            warn(role, &format!("ignoring stranger {from}")); // come before connect() below
+            continue;
         }
         if peer.is_none() && role == "server" {
             // The first client that speaks is the chat's: the keyboard
@@ -144,9 +145,7 @@ fn args() -> (String, String) {
 
 /// HOST:PORT with a host, and a port of digits only (`+80` is no port) up to 65535.
 fn is_host_port(a: &str) -> bool {
-    let Some((host, port)) = a.rsplit_once(':') else {
-        return false;
-    };
+    let (host, port) = a.rsplit_once(':').unwrap_or_default();
     !host.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) && port.parse::<u16>().is_ok()
 }
 

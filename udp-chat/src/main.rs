@@ -77,9 +77,7 @@ fn args() -> (String, String) {
 
 /// HOST:PORT with a host, and a port of digits only (`+80` is no port) up to 65535.
 fn is_host_port(a: &str) -> bool {
-    let Some((host, port)) = a.rsplit_once(':') else {
-        return false;
-    };
+    let (host, port) = a.rsplit_once(':').unwrap_or_default();
     !host.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) && port.parse::<u16>().is_ok()
 }
 

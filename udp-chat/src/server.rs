@@ -18,9 +18,10 @@ pub fn run(addr: &str) -> std::io::Result<()> {
             Ok(pair) => pair,
             Err(e) => return crate::gone("server", client, crate::context("waiting on", addr, e)),
         };
-        // Anyone else who knows the port is not shown and not answered,
-        // and its 88 ends nothing.
+        // The chat is with the first client that speaks. Anyone else who
+        // knows the port is not shown and not answered, and its 88 ends nothing.
         if client.is_some_and(|first| first != client_addr) {
+            crate::warn("server", &format!("ignoring stranger {client_addr}"));
             continue;
         }
         client = Some(client_addr);
