@@ -686,3 +686,23 @@ fn udp_chats_meet_at_localhost_where_it_is_ipv6_first() {
         );
     }
 }
+
+/// The duplex server connects its socket to its client, so it learns, as
+/// the client does, that its client has gone: from the "port unreachable"
+/// its next datagram brings back. (Before, on Linux it never learnt.)
+#[test]
+fn udp_chat_duplex_server_ends_cleanly_when_its_client_has_gone() {
+    let (mut server, addr) = duplex_server();
+    let peer = udp_socket();
+    let peer_addr = peer.local_addr().unwrap();
+    peer.send_to(b"hello", addr).unwrap();
+    server.wait_stdout("收到客户端消息: hello\n", 1);
+    drop(peer);
+    server.type_in("still there?\n");
+    let exit = server.wait_exit();
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    assert_eq!(
+        exit.stderr,
+        format!("udp_chat_duplex server: {peer_addr} has gone, the chat is over\n")
+    );
+}

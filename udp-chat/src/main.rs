@@ -12,11 +12,12 @@
 //! the command line, picks the role, and holds what both need below `main`.
 //! Differences from the article:
 //! - the server talks with the first client that speaks and ignores anyone
-//!   else, whose `88` ends nothing;
+//!   else (a line on stderr), whose `88` ends nothing;
 //! - the client connects its socket to the first of ADDR's addresses, so
 //!   only its server is heard, "no server there" is said instead of waited
 //!   for, and a server that has gone ends the chat with a line;
-//! - the address can be given; end of input says `88` for you;
+//! - the address can be given; end of input says `88` for you; with stdin
+//!   piped (no Enter echoed), the prompt's line is ended for you;
 //! - a line over 1024 bytes (what the peer reads at once) is asked again
 //!   rather than sent;
 //! - received text that is not UTF-8 gets replacement characters, and
