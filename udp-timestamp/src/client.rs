@@ -123,7 +123,7 @@ fn show(data: &[u8]) -> String {
     shown
 }
 
-/// `data` without one trailing `\n`, and without a `\r` before it.
+/// `data` without its line end: one trailing `\n`, `\r\n` (or a lone `\r`).
 fn trim_newline(data: &[u8]) -> &[u8] {
     let line = data.strip_suffix(b"\n").unwrap_or(data);
     line.strip_suffix(b"\r").unwrap_or(line)

@@ -12,12 +12,15 @@
 //! the arguments, picks one, and holds what both use: errors and printing.
 //!
 //! Differences from the article: ctime is UTC (std cannot read the local
-//! time zone); the server listens on 127.0.0.1, not every interface; the
-//! address can be given; the client connects its socket, so it hears its
-//! server only, learns at once when no server is there, and gives up after
-//! 10 s without a reply; a typed line over 1024 bytes is asked again; end
-//! of input ends the client cleanly; control characters in a reply are
-//! shown escaped.
+//! time zone); the server listens on 127.0.0.1, not every interface, and
+//! prints an IPv6 sender as `('::1', PORT)`; the address can be given; the
+//! client sends to the first address its name resolves to, from a socket
+//! of that family (the server given the same name binds that address), and
+//! connects its socket, so it hears its server only, learns at once when
+//! no server is there, and gives up after 10 s without a reply; a typed
+//! line over 1024 bytes is asked again; end of input ends the client
+//! cleanly; a reply's trailing newline is dropped and its control
+//! characters shown escaped.
 
 mod client;
 mod server;
