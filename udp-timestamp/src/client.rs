@@ -9,7 +9,6 @@ use std::io::{self, BufRead, IsTerminal, Read};
 use std::net::{SocketAddr, ToSocketAddrs, UdpSocket};
 use std::time::Duration;
 
-pub const DEFAULT_ADDR: &str = "localhost:23135";
 /// What the server reads at once, recvfrom(BUFSIZ): the most a typed line
 /// may hold, and the most of a reply shown.
 const BUFSIZ: usize = 1024;

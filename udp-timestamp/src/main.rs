@@ -57,10 +57,12 @@ fn main() {
     let Some(role) = role else {
         usage_error(NO_ROLE)
     };
+    // The article's addresses, but the server's HOST '' (every interface)
+    // is 127.0.0.1 here: reachable from this machine only.
     let result = if role == "server" {
-        server::run(addr.as_deref().unwrap_or(server::DEFAULT_ADDR))
+        server::run(addr.as_deref().unwrap_or("127.0.0.1:23135"))
     } else {
-        client::run(addr.as_deref().unwrap_or(client::DEFAULT_ADDR))
+        client::run(addr.as_deref().unwrap_or("localhost:23135"))
     };
     if let Err(e) = result {
         quit(1, &format!("udp-timestamp {role}: {e}"));

@@ -7,8 +7,6 @@
 use std::net::UdpSocket;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-pub const DEFAULT_ADDR: &str = "127.0.0.1:23135";
-
 pub fn run(addr: &str) -> std::io::Result<()> {
     // udpSerSock = socket(AF_INET, SOCK_DGRAM); udpSerSock.bind(ADDR): one call in Rust.
     let udp_ser_sock = UdpSocket::bind(addr).map_err(|e| crate::context("cannot bind", addr, e))?;
@@ -25,9 +23,12 @@ pub fn run(addr: &str) -> std::io::Result<()> {
         // data, addr = udpSerSock.recvfrom(BUFSIZ)
         let addr = match udp_ser_sock.recv_from(&mut data) {
             Ok((_, addr)) => addr,
-            // Windows reports here that an earlier reply met a closed port
-            // (ConnectionReset): that client has gone; serve the next.
-            Err(_) => continue,
+            Err(e) => {
+                // Windows reports here that an earlier reply met a closed
+                // port (ConnectionReset): that client has gone; serve the next.
+                crate::warn("server", &format!("cannot receive: {e}"));
+                continue;
+            }
         };
         // udpSerSock.sendto(bytes(ctime(), 'utf-8'), addr)
         if let Err(e) = udp_ser_sock.send_to(ctime(SystemTime::now()).as_bytes(), addr) {
