@@ -561,6 +561,7 @@ fn tcp_chat_duplex_client_shows_escapes_and_says_when_the_server_leaves_without_
     );
 }
 
+#[cfg(unix)]
 #[test]
 fn tcp_chat_duplex_bad_usage_says_what_is_wrong_and_exits_2() {
     let tcp_chat_duplex = example("tcp_chat_duplex");
@@ -574,5 +575,67 @@ fn tcp_chat_duplex_bad_usage_says_what_is_wrong_and_exits_2() {
         &["client", "--help"],
         start,
         &["127.0.0.1:6666"],
+    );
+}
+
+/// A line over 1024 bytes is refused and asked again, as in the other
+/// chats, and its tail is never sent: the first line on the wire is the
+/// next one typed.
+#[test]
+fn tcp_chat_duplex_refuses_a_line_over_1024_bytes_and_asks_again() {
+    let (listener, addr) = listen();
+    let mut client = Proc::example("tcp_chat_duplex", &["client", &addr.to_string()]);
+    let mut peer = accept(&listener);
+    client.type_in(&format!("{}tail-of-it\nhello\n", "x".repeat(64 << 10)));
+    expect_bytes(&mut peer, b"hello\n");
+    peer.write_all(b"88\n").unwrap();
+    let exit = client.wait_exit();
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    assert_eq!(
+        exit.stderr,
+        "tcp_chat_duplex client: not sent: a line is at most 1024 bytes, what the peer reads at once; type less\n"
+    );
+}
+
+/// A failed accept (Windows and macOS report a client that reset in the
+/// backlog so) loses that client, not the server.
+#[cfg(unix)]
+#[test]
+fn tcp_chat_duplex_server_pauses_after_a_failed_accept_and_accepts_again() {
+    assert_failed_accepts_pause(&example("tcp_chat_duplex"), &["server", "127.0.0.1:0"]);
+}
+
+/// A server that drops our SYNs: the connect gives up after 10 s, saying so.
+#[cfg(target_os = "linux")]
+#[test]
+fn tcp_chat_duplex_client_gives_up_connecting_after_10_s() {
+    let (_listener, _queued, addr) = silent_addr();
+    let client = Proc::example("tcp_chat_duplex", &["client", &addr.to_string()]);
+    let exit = client.wait_exit_after(std::time::Duration::from_secs(10));
+    assert_one_line_error(
+        &exit,
+        1,
+        &format!("tcp_chat_duplex client: cannot connect to {addr}: "),
+        &["timed out", "no answer within 10 s"],
+    );
+}
+
+/// A full disk under stdout ends the client with one line, exit 1.
+#[cfg(target_os = "linux")]
+#[test]
+fn tcp_chat_duplex_client_with_stdout_on_a_full_disk_says_so() {
+    let (listener, addr) = listen();
+    let client =
+        Proc::start_stdout_full(&example("tcp_chat_duplex"), &["client", &addr.to_string()]);
+    let mut peer = accept(&listener);
+    peer.write_all(b"hi\n").unwrap();
+    let exit = client.wait_exit();
+    assert_eq!(
+        (exit.code(), exit.stderr.as_str()),
+        (
+            1,
+            "tcp_chat_duplex client: cannot use the console (stdin/stdout): No space left on device (os error 28)\n"
+        ),
+        "{exit:?}"
     );
 }
