@@ -34,8 +34,7 @@ use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::{env, process, time::Duration};
 
 const DEFAULT_ADDR: &str = "127.0.0.1:6666";
-const USAGE: &str =
-    "usage: tcp-chat server [ADDR]   (start it first; turns, the client first; `88` ends)
+const USAGE: &str = "usage: tcp-chat server [ADDR]   (start it first; the client speaks first)
        tcp-chat client [ADDR]   (ADDR is HOST:PORT, default 127.0.0.1:6666; port 0: any free port)";
 const NO_ROLE: &str = "say which side to run: `cargo run -p tcp-chat -- server` in one terminal, \
                        then `cargo run -p tcp-chat -- client` in another";

@@ -39,14 +39,11 @@ pub fn run(addr: &str) -> io::Result<()> {
         let why = match client_socket.peek(&mut [0]) {
             Ok(1..) => break (client_socket, peer),
             Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                format!(
-                    "said nothing for {} s, waiting for the next one",
-                    idle.as_secs()
-                )
+                format!("said nothing for {} s", idle.as_secs())
             }
-            _ => "left without a word, waiting for the next one".to_string(),
+            _ => "left without a word".to_string(),
         };
-        warn("server", &format!("{peer} {why}"));
+        warn("server", &format!("{peer} {why}, waiting for the next one"));
     };
     // From its first message on, the client is a person typing: no limit.
     client_socket.set_read_timeout(None)?;
