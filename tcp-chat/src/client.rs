@@ -3,7 +3,7 @@
 
 use std::io::{self, Read, Write};
 
-use crate::{GOODBYE, print};
+use crate::print;
 
 pub fn run(addr: &str) -> io::Result<()> {
     // 创建socket对象 + 与服务端绑定的地址信息保持一致, 连接服务端: one call.
@@ -18,7 +18,7 @@ pub fn run(addr: &str) -> io::Result<()> {
             return crate::gone(e, "client", &peer);
         }
         // 发送的消息为"88"时, 客户端程序终止
-        if send_msg == GOODBYE {
+        if send_msg == "88" {
             return Ok(());
         }
         // 接收消息
@@ -30,7 +30,7 @@ pub fn run(addr: &str) -> io::Result<()> {
         let recv_msg = crate::show(&recv_data[..n]);
         print(&format!("收到服务端消息: {recv_msg}"))?;
         // Not in the article: the server's 88 ends the client too.
-        if recv_msg == GOODBYE {
+        if recv_msg == "88" {
             return Ok(());
         }
     }

@@ -38,8 +38,6 @@ const USAGE: &str = "usage: tcp-chat server [ADDR]   (start it first; the client
        tcp-chat client [ADDR]   (ADDR is HOST:PORT, default 127.0.0.1:6666; port 0: any free port)";
 const NO_ROLE: &str = "say which side to run: `cargo run -p tcp-chat -- server` in one terminal, \
                        then `cargo run -p tcp-chat -- client` in another";
-/// The word that ends the chat, from either side.
-const GOODBYE: &str = "88";
 /// The most a peer reads at once (recv(1024)): the longest line we send.
 const LINE_MAX: usize = 1024;
 /// How long a connect may take.
@@ -232,7 +230,7 @@ fn input(role: &str, prompt: &str) -> io::Result<String> {
         if n == 0 {
             print("")?; // end the prompt's line
             warn(role, "end of input, saying 88");
-            return Ok(GOODBYE.to_string());
+            return Ok("88".to_string());
         }
         if !io::stdin().is_terminal() {
             print("")?; // no Enter was echoed: end the prompt's line ourselves

@@ -5,7 +5,7 @@ use std::io::{self, ErrorKind, Read, Write};
 use std::net::TcpListener;
 use std::{thread, time::Duration};
 
-use crate::{GOODBYE, print, warn};
+use crate::{print, warn};
 
 pub fn run(addr: &str) -> io::Result<()> {
     // 创建socket对象, 绑定服务端的IP地址和端口号, 监听: TcpListener::bind
@@ -60,7 +60,7 @@ pub fn run(addr: &str) -> io::Result<()> {
         let recv_msg = crate::show(&recv_data[..n]);
         print(&format!("收到客户端消息: {recv_msg}"))?;
         // 接收到"88"时, 服务端程序终止
-        if recv_msg == GOODBYE {
+        if recv_msg == "88" {
             return Ok(());
         }
         // 发送消息
@@ -69,7 +69,7 @@ pub fn run(addr: &str) -> io::Result<()> {
             return crate::gone(e, "server", &peer);
         }
         // Not in the article: saying 88 ends the server too, as it ends the client.
-        if send_msg == GOODBYE {
+        if send_msg == "88" {
             return Ok(());
         }
     }
