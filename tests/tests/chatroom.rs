@@ -2,7 +2,6 @@
 //! of tcp-chat) as processes on real sockets: the article's prints and
 //! bytes, where its code misbehaves what its text means, and hostile input.
 
-use std::ffi::OsString;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -206,7 +205,11 @@ fn chatroom_client_quits_at_end_of_input() {
 #[cfg(unix)]
 #[test]
 fn chatroom_bad_usage_says_what_is_wrong_and_exits_2() {
-    let os = |args: &[&str]| args.iter().map(OsString::from).collect::<Vec<_>>();
+    let os = |args: &[&str]| {
+        args.iter()
+            .map(std::ffi::OsString::from)
+            .collect::<Vec<_>>()
+    };
     let cases = [
         (os(&["--bogus"]), "unknown option `--bogus`"),
         (

@@ -2,7 +2,6 @@
 
 use std::io::Write;
 use std::net::SocketAddr;
-use std::path::Path;
 use std::process::Stdio;
 use tests::*;
 
@@ -385,7 +384,7 @@ fn tcp_chat_a_refusal_on_stderr_starts_a_line_of_its_own() {
     let (listener, addr) = listen();
     let script = r#"exec "$0" client "$1" 2>&1"#;
     let args = ["-c", script, tcp_chat.to_str().unwrap(), &addr.to_string()];
-    let mut client = Proc::start(Path::new("/bin/sh"), &args);
+    let mut client = Proc::start(std::path::Path::new("/bin/sh"), &args);
     client.type_in(&format!("{}\nhello\n", "x".repeat(1025)));
     let mut peer = accept(&listener);
     expect_bytes(&mut peer, b"hello");
