@@ -7,13 +7,13 @@
 //! Start the server first, then the client in a second terminal:
 //!
 //! ```text
-//! cargo run -p tcp-hello-server                          # terminal 1
-//! cargo run -p tcp-hello-client                          # terminal 2
-//! cargo run -p tcp-hello-client -- 127.0.0.1:9999 Ann Bo # other names
+//! cargo run -p tcp-hello-server                   # terminal 1
+//! cargo run -p tcp-hello-client                   # terminal 2
+//! cargo run -p tcp-hello-client -- 127.0.0.1:9999 # another ADDR
 //! ```
 //!
 //! Differences from the article:
-//! - the address and the names can be given as arguments;
+//! - the address can be given as an argument (the names are the article's);
 //! - what the server sends is shown with replacement characters for bytes
 //!   that are not UTF-8, with control characters escaped (`\u{1b}`) so a
 //!   server cannot drive the terminal, and without one trailing newline;
