@@ -68,8 +68,10 @@ fn run(addr: &str) -> io::Result<()> {
         // 创建新线程来处理TCP连接:
         let t = thread::Builder::new().spawn(move || {
             if let Err(e) = tcplink(sock, addr) {
-                // A reset or a vanished client ends only its own connection.
+                // A reset or a vanished client ends only its own connection
+                // (`sock` closed as tcplink returned).
                 warn(&format!("connection from {addr}: {e}"));
+                let _ = print(&format!("Connection from {addr} closed."));
             }
         });
         if let Err(e) = t {
