@@ -119,10 +119,11 @@ fn tcplink(mut sock: TcpStream, addr: SocketAddr) -> io::Result<()> {
 }
 
 /// How long a client may stay silent before it is let go: 30 s, as programs
-/// talk here, not people; IDLE_SECS=N sets N seconds (the tests use 1).
+/// talk here, not people; IDLE_SECS=N sets N seconds (the tests use 1). A
+/// timeout of 0 s is no timeout to the OS: it keeps the 30 s.
 fn idle() -> Duration {
     let secs = env::var("IDLE_SECS").ok().and_then(|s| s.parse().ok());
-    Duration::from_secs(secs.unwrap_or(30))
+    Duration::from_secs(secs.filter(|&n| n > 0).unwrap_or(30))
 }
 
 /// ADDR from the command line, or the article's; `--help` and mistakes end here.
