@@ -380,6 +380,29 @@ fn hello_client_whose_server_closes_early_says_so_and_exits_1() {
     assert_eq!(exit.stdout, "Welcome!\n");
 }
 
+/// A server that accepts and never says a word: the welcome is due, and
+/// the client gives up after 10 s instead of waiting for ever.
+#[test]
+fn hello_client_gives_up_on_a_silent_server_after_10_s() {
+    let (listener, addr) = listen();
+    let started = Instant::now();
+    let client = Proc::program("tcp-hello-client", &[&addr.to_string()]);
+    let _silent = accept(&listener);
+    let exit = client.wait_exit_after(Duration::from_secs(10));
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(9500),
+        "gave up after {took:?}"
+    );
+    assert_one_line_error(
+        &exit,
+        1,
+        &format!("tcp-hello-client: cannot receive from {addr}: "),
+        &["no answer within 10 s"],
+    );
+    assert_eq!(exit.stdout, "");
+}
+
 #[test]
 fn hello_client_help_and_bad_arguments() {
     let tcp_hello_client = program("tcp-hello-client");
