@@ -520,6 +520,7 @@ fn tcp_timestamp_server_lets_a_silent_client_go_and_serves_the_next() {
     assert_eq!(strip_stamp(&String::from_utf8(reply).unwrap()), "next");
     expect_closed(&mut silent);
     let let_go = format!("tcp-timestamp server: {silent_addr} said nothing for 1 s: let go\n");
+    server.wait_stderr(&let_go);
     assert_eq!(server.stderr(), let_go);
 }
 
