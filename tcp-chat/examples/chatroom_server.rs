@@ -205,10 +205,10 @@ fn warn(what: &str) {
 }
 
 /// How long a client may stay silent before its first message: 5 minutes,
-/// a person typing slowly; IDLE_SECS=N sets N seconds (the tests use 1).
+/// a person typing slowly; IDLE_SECS=N sets N seconds, N above 0 (the tests use 1).
 fn idle() -> Duration {
     let secs = env::var("IDLE_SECS").ok().and_then(|s| s.parse().ok());
-    Duration::from_secs(secs.unwrap_or(300))
+    Duration::from_secs(secs.filter(|&n| n > 0).unwrap_or(300))
 }
 
 // ---- the console

@@ -183,10 +183,10 @@ fn quit(code: i32, text: &str) -> ! {
 }
 
 /// How long the server's person may take to answer: 5 minutes;
-/// IDLE_SECS=N sets N seconds (the tests use 1).
+/// IDLE_SECS=N sets N seconds, N above 0 (the tests use 1).
 fn idle() -> Duration {
     let secs = env::var("IDLE_SECS").ok().and_then(|s| s.parse().ok());
-    Duration::from_secs(secs.unwrap_or(300))
+    Duration::from_secs(secs.filter(|&n| n > 0).unwrap_or(300))
 }
 
 /// `e` as one line a person reads: what was being done, where, the OS
