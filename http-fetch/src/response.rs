@@ -147,8 +147,7 @@ impl Head {
         for (i, coding) in codings.iter().enumerate() {
             if i > 0 || http10 || !coding.eq_ignore_ascii_case("chunked") {
                 let coding = crate::show(coding.as_bytes());
-                let why =
-                    format!("cannot read transfer coding `{coding}`: only HTTP/1.1 `chunked`");
+                let why = format!("cannot read transfer coding `{coding}`: HTTP/1.1 chunked only");
                 return Err(malformed(why));
             }
         }
