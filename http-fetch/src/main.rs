@@ -89,9 +89,9 @@ fn run(addr: &str, path: &str, out: &mut Out) -> io::Result<u64> {
 
     // Then the body, as long as HTTP/1.1 says it is (`response.rs`).
     let mut body = response::Body::new(head.framing().map_err(failed)?);
-    let mut d = vec![0; 64 * 1024];
+    let mut d = vec![0; response::BUFFER];
     loop {
-        // 每次最多接收1k字节: here 64 KiB, from the reader's buffer.
+        // 每次最多接收1k字节: here up to 256 KiB, as the reader buffers.
         let n = match body.read(&mut reader, &mut d) {
             Ok(0) => break, // the end of the body
             Ok(n) => n,
