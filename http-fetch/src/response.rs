@@ -13,7 +13,8 @@ use std::io::{self, BufRead, ErrorKind, Read};
 /// `100 Continue` for ever, cannot make us hold more or wait longer. A
 /// chunk-size line and the trailer section have the same limit.
 const HEADER_LIMIT: usize = 64 * 1024;
-/// The read buffer and the write buffer: a fast transfer takes few system calls.
+/// The read buffer, the pieces of the body and the write buffer: a fast
+/// transfer takes few system calls and copies.
 pub const BUFFER: usize = 256 * 1024;
 
 /// The final response's status line and header fields, as received.
@@ -36,7 +37,8 @@ pub enum Framing {
     ContentLength(u64),
     /// After the chunk of size 0, each chunk preceded by its size.
     Chunked,
-    /// When the server closes the connection.
+    /// When the server closes the connection. (The default only so that
+    /// `Body::new` can start from `Body::default()`.)
     #[default]
     UntilClose,
 }
@@ -60,7 +62,7 @@ pub struct Body {
 /// refuses it) HTTP/1.1 is over.
 pub fn read_head(r: &mut impl BufRead) -> io::Result<Head> {
     let mut budget = HEADER_LIMIT;
-    let mut head = Head::default();
+    let mut head = Head::default(); // status 0: no status line yet
     while head.status < 200 && head.status != 101 {
         let line = read_line(r, &mut budget, "header section")?;
         let shown = crate::show(&line);
