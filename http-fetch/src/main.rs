@@ -11,156 +11,146 @@
 //! To try it without the internet, serve a folder in a second terminal
 //! first: `python3 -m http.server 8000 --bind 127.0.0.1`.
 //!
-//! The steps are the article's: connect, send, receive, split the header
-//! from the body, print the header, save the body. What differs: the body
-//! goes to the file as it arrives instead of being gathered in memory, so a
-//! page of any size takes the same little memory; the body ends where
-//! HTTP/1.1 says it does (`Content-Length`, chunks, or the close), so a
-//! chunked page is saved without its chunk sizes; only a 2xx answer is
-//! saved (a 404 page or a redirect is not the page asked for). The file is
-//! written under a temporary name beside OUT (beside the file a symlink
-//! OUT points to) and renamed when complete: a failed transfer leaves no
-//! half page, and an existing OUT as it was. A device or FIFO OUT
-//! (`/dev/null`) is written directly. There is no TLS in std, so
-//! `https://` is refused with a clear message; redirects are shown, not
-//! followed.
+//! Differences from the article:
+//! - The body goes to the file as it arrives instead of being gathered in
+//!   memory, so a page of any size takes the same little memory; the
+//!   header is printed when it has arrived, before the body.
+//! - The body ends where HTTP/1.1 says it does (`Content-Length`, chunks,
+//!   or the close; `response.rs`), so a chunked page is saved without its
+//!   chunk sizes. Only a 2xx answer is saved: a 404 page or a redirect is
+//!   not the page asked for.
+//! - OUT is opened before anything is fetched, and written under a
+//!   temporary name beside it (beside the file a symlink OUT points to),
+//!   put in place when complete: a failed transfer leaves no half page,
+//!   and an existing OUT as it was. A device, a FIFO or `/dev/stdout` is
+//!   written through.
+//! - A connect and each read wait at most 10 s. There is no TLS in std, so
+//!   `https://` is refused with a clear message; redirects are shown, not
+//!   followed.
 
 mod response;
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufReader, Write};
-use std::net::{TcpStream, ToSocketAddrs};
-use std::{env, path::Path, process, process::ExitCode, time::Duration};
+use std::io::{self, BufReader, BufWriter, ErrorKind, Write};
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::path::{Path, PathBuf};
+use std::{env, process, time::Duration};
 
 const DEFAULT_URL: &str = "http://www.sina.com.cn/";
-/// How long to wait for a connection, and for each read: a silent server
-/// ends the program instead of holding it for ever.
-const TIMEOUT: Duration = Duration::from_secs(30);
 const USAGE: &str = "usage: http-fetch [URL] [OUT]
 
-Prints the header of URL (default http://www.sina.com.cn/; plain HTTP: std has no TLS) and saves a 2xx
-body to OUT. Default OUT: sina.html for the default URL, else the URL's last path segment (report.pdf),
-or index.html when that is empty, hidden, starts with `-` or leaves the folder.";
+Prints the header of URL (default http://www.sina.com.cn/; plain HTTP) and saves a 2xx body to OUT
+(default: sina.html for the default URL, else the URL's last path segment, report.pdf, or index.html).";
+/// How long we wait for a connect, and for each read: a silent server
+/// ends the program instead of holding it for ever.
+const TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The article's program: connect, send, receive, split the header from
-/// the body, print the header, save the body into `file`.
-/// `addr` is `HOST:PORT`, `path` the request target (`/`, `/a?b=c`).
-fn fetch(addr: &str, path: &str, file: &mut File) -> io::Result<u64> {
-    // 创建一个socket + 建立连接: to the first address of the host that answers.
-    let host = addr.strip_suffix(":80").unwrap_or(addr); // the Host header
-    let addrs = addr
-        .to_socket_addrs()
-        .map_err(|e| context(&format!("cannot resolve {host}"), e))?;
-    let mut s = Err(io::Error::other("no address"));
-    for a in addrs {
-        s = s.or_else(|_| TcpStream::connect_timeout(&a, TIMEOUT)); // once connected, the rest are skipped
+fn main() {
+    let (addr, path, name) = args();
+    // with open(OUTFILE, 'wb') as f: opened first, so that an OUT we may
+    // not write is said before anything is fetched.
+    let mut out = match open_out(&name) {
+        Ok(out) => out,
+        Err(e) => quit(1, &format!("http-fetch: {e}")),
+    };
+    let n = match run(&addr, &path, &mut out) {
+        Ok(n) => n,
+        Err(e) => fail(&out, e),
+    };
+    // The end of the `with` block: the page complete, put in place.
+    if let Err(e) = finish(&mut out) {
+        fail(&out, context("cannot write", &name, e));
     }
-    let s = s.map_err(|e| context(&format!("cannot connect to {addr}"), e))?;
+    let _ = writeln!(io::stderr(), "http-fetch: saved {n} bytes to {name}");
+}
+
+/// The article's program: connect, send, receive the header and print it,
+/// receive the body into `out`. `addr` is `HOST:PORT`, `path` the request
+/// target (`/`, `/a?b=c`). Returns the length of the body.
+fn run(addr: &str, path: &str, out: &mut Out) -> io::Result<u64> {
+    // 创建一个socket + 建立连接: socket() + connect() are one call in Rust.
+    let mut s = connect(addr)?;
     s.set_read_timeout(Some(TIMEOUT))?;
+    s.set_write_timeout(Some(TIMEOUT))?;
 
     // 发送数据: the article's request, with the path and port of the URL.
+    let host = addr.strip_suffix(":80").unwrap_or(addr); // the Host header
     let request = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
-    let failed = |e: io::Error| context(&format!("http://{host}{path}"), e);
-    (&s).write_all(request.as_bytes()).map_err(failed)?;
+    let failed = |e| context("cannot fetch", &format!("http://{host}{path}"), e);
+    s.write_all(request.as_bytes()).map_err(failed)?;
 
     // 接收数据, the header first: up to the blank line that ends it (the
-    // article's data.split(b'\r\n\r\n', 1)).
+    // article's data.split(b'\r\n\r\n', 1)), read through a buffer.
     let mut reader = BufReader::with_capacity(response::BUFFER, &s);
     let head = response::read_head(&mut reader).map_err(failed)?;
-    // print(header.decode('utf-8')); a closed stdout does not stop the download.
+    // print(header.decode('utf-8')), as soon as it has arrived. A closed
+    // or full stdout does not stop the download: the file is the point.
     let _ = io::stdout().write_all(head.text.as_bytes());
 
-    // 把接收的数据写入文件, as it arrives.
-    response::copy_body(&mut reader, &head, file).map_err(failed)
-    // 关闭连接: s is closed when it is dropped.
+    // Then the body, as long as HTTP/1.1 says it is (`response.rs`).
+    let mut body = response::Body::new(head.framing().map_err(failed)?);
+    let mut d = vec![0; response::BUFFER];
+    loop {
+        // 每次最多接收1k字节: here up to 256 KiB, as the reader buffers.
+        let n = match body.read(&mut reader, &mut d) {
+            Ok(0) => break, // the end of the body
+            Ok(n) => n,
+            Err(e) => return Err(failed(e)),
+        };
+        // 把接收的数据写入文件, as it arrives.
+        out.file
+            .write_all(&d[..n])
+            .map_err(|e| context("cannot write", &out.name, e))?;
+    }
+
+    // 关闭连接
+    drop(s);
+    Ok(body.total)
 }
 
-fn main() -> ExitCode {
-    let (addr, path, out) = args();
-    let saved = save(Path::new(&out), |file| fetch(&addr, &path, file));
-    let said = saved
-        .as_ref()
-        .map_or_else(|e| e.to_string(), |n| format!("saved {n} bytes to {out}"));
-    let _ = writeln!(io::stderr(), "http-fetch: {said}");
-    if saved.is_ok() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
-}
+// ---- arguments
 
-/// Opens where the body goes before anything is fetched, runs `fetch` into
-/// it, and puts it in place. An existing OUT must be one the user may write
-/// (a rename would ignore its mode): opening it asks the OS exactly that. A
-/// device or FIFO is written directly; any other OUT is written under a
-/// temporary name beside the file it names (a symlink is followed: its
-/// target is what gets replaced) and renamed over it when complete, so a
-/// failed transfer leaves no half file and an existing one as it was.
-fn save(out: &Path, fetch: impl FnOnce(&mut File) -> io::Result<u64>) -> io::Result<u64> {
-    let cannot = |e: io::Error| context(&format!("cannot write {}", out.display()), e);
-    // `/dev/stdout` (a link into /proc/self/fd) may name a regular file the
-    // shell opened: write through it too, appending, as `>>` would; never replace it.
-    let fd = out.starts_with("/proc") || fs::read_link(out).is_ok_and(|to| to.starts_with("/proc"));
-    match OpenOptions::new().append(true).open(out) {
-        Ok(mut f) if fd || !out.is_file() => return fetch(&mut f),
-        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(cannot(e)),
-        _ => {}
-    }
-    // Same folder (a rename cannot cross file systems), hidden, unique to
-    // this process, and short: a 250-byte OUT name leaves room for it.
-    // A dangling symlink is followed too: the file it names is created.
-    let dest =
-        fs::canonicalize(out).or_else(|_| fs::read_link(out).map(|to| out.with_file_name(to)));
-    let dest = dest.unwrap_or_else(|_| out.into());
-    let part = dest.with_file_name(format!(".http-fetch-{}.part", process::id()));
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&part)
-        .map_err(cannot)?;
-    // The new file keeps the mode of the one it replaces (a private file stays private).
-    let _ = fs::metadata(&dest).and_then(|old| fs::set_permissions(&part, old.permissions()));
-    let saved = fetch(&mut file).and_then(|n| fs::rename(&part, &dest).map_err(cannot).map(|()| n));
-    if saved.is_err() {
-        let _ = fs::remove_file(&part);
-    }
-    saved
-}
-
-/// `HOST:PORT`, the request target and OUT from the command line; on bad
-/// usage, says what is wrong, shows the usage and exits 2 (0 for `--help`).
+/// `HOST:PORT`, the request target and OUT from the command line;
+/// `--help` and mistakes end here.
 fn args() -> (String, String, String) {
-    let usage = |why: String| -> ! {
-        if why.is_empty() {
-            let _ = writeln!(io::stdout(), "{USAGE}");
-            process::exit(0);
-        }
-        let _ = writeln!(io::stderr(), "http-fetch: {why}\n\n{USAGE}");
-        process::exit(2)
-    };
-    let mut args = Vec::new();
+    let mut url = None;
+    let mut out = None;
     for arg in env::args_os().skip(1) {
         match arg.to_str() {
-            None => usage(format!(
+            Some("-h" | "--help") => quit(0, USAGE),
+            None => usage_error(&format!(
                 "argument `{}` is not valid UTF-8",
                 arg.to_string_lossy()
             )),
-            Some("-h" | "--help") => usage(String::new()),
-            Some(a) if a.starts_with('-') => usage(format!("unknown option `{a}`")),
-            Some(a) if args.len() == 2 => usage(format!("unexpected argument `{a}`")),
-            Some(a) => args.push(a.to_string()),
+            Some(a) if a.starts_with('-') => usage_error(&format!("unknown option `{a}`")),
+            Some(a) if url.is_none() => url = Some(url_arg(a)),
+            Some(a) if out.is_none() => out = Some(out_arg(a)),
+            Some(a) => usage_error(&format!("unexpected argument `{a}`")),
         }
     }
-    let url = args.first().map_or(DEFAULT_URL, String::as_str);
-    let (addr, path) = parse_url(url).unwrap_or_else(|why| usage(why));
-    let out = match args.get(1) {
-        Some(out) if out.is_empty() || out.ends_with('/') => {
-            usage(format!("bad OUT `{out}`: no file name"))
+    let (addr, path, name) = url.unwrap_or_else(|| url_arg(DEFAULT_URL));
+    (addr, path, out.unwrap_or(name))
+}
+
+/// `HOST:PORT`, the request target and the file name of a URL, or bad usage.
+fn url_arg(url: &str) -> (String, String, String) {
+    match parse_url(url) {
+        Ok((addr, path)) => {
+            let name = file_name(url, &path);
+            (addr, path, name)
         }
-        Some(out) => out.clone(),
-        None => file_name(url, &path),
-    };
-    (addr, path, out)
+        Err(why) => usage_error(&why),
+    }
+}
+
+/// OUT, if it names a file: not empty, not a folder (`pages/`, and
+/// `pages\` on Windows).
+fn out_arg(out: &str) -> String {
+    let folder = out.ends_with('/') || (cfg!(windows) && out.ends_with('\\'));
+    if out.is_empty() || folder {
+        usage_error(&format!("bad OUT `{out}`: no file name"));
+    }
+    out.to_string()
 }
 
 /// `http://host:port/path`, `host:port/path`, `host`, `[::1]:8080` to
@@ -168,118 +158,263 @@ fn args() -> (String, String, String) {
 fn parse_url(url: &str) -> Result<(String, String), String> {
     let (scheme, rest) = url.split_once("://").unwrap_or(("http", url));
     if !scheme.eq_ignore_ascii_case("http") {
-        let why = if scheme.eq_ignore_ascii_case("https") {
-            "std has no TLS"
-        } else {
-            "not HTTP"
-        };
-        return Err(format!(
-            "cannot fetch {url}: {why}; this program speaks plain HTTP"
-        ));
+        let why = "this program speaks plain HTTP (std has no TLS)";
+        return Err(format!("cannot fetch {url}: {why}"));
     }
+    let bad = format!("bad URL `{url}`: expected http://HOST[:PORT][/PATH]");
     let rest = rest.split('#').next().unwrap_or_default(); // a fragment is never sent
     let (authority, path) = rest.split_at(rest.find(['/', '?']).unwrap_or(rest.len()));
-    let (host, port) = authority
-        .rsplit_once(':')
-        .filter(|(_, p)| !p.contains(']'))
-        .unwrap_or((authority, ""));
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((host, port)) if !port.contains(']') => (host, port),
+        _ => (authority, ""),
+    };
     let port = if port.is_empty() { "80" } else { port };
-    let number = port
-        .parse()
-        .ok()
-        .filter(|&p| p > 0 && port.bytes().all(|b| b.is_ascii_digit()));
-    let port: u16 = number.ok_or(format!("bad port `{port}` in `{url}`"))?;
+    // Digits only (`+80` is no port), 1 to 65535.
+    let digits = port.bytes().all(|b| b.is_ascii_digit());
+    let port = port.parse::<u16>().ok().filter(|&port| digits && port > 0);
+    let Some(port) = port else { return Err(bad) };
     // A name, an IPv4 address, or an IPv6 one in brackets; nothing else.
-    let bare = host
-        .strip_prefix('[')
-        .and_then(|h| h.strip_suffix(']'))
-        .unwrap_or(host);
-    let odd =
-        |b: u8| b <= b' ' || b == 0x7f || b"/?#[]@".contains(&b) || (b == b':' && bare == host);
+    let bare = host.strip_prefix('[').and_then(|h| h.strip_suffix(']'));
+    let bare = bare.unwrap_or(host);
+    let odd = |b: u8| b <= b' ' || b == 0x7f || b"/?#[]@".contains(&b);
+    let colon = bare == host && host.contains(':');
     // `http:/x` or `http//x` is a typo of the scheme, not a host named `http`.
-    if bare.is_empty()
-        || bare.bytes().any(odd)
-        || matches!(&*bare.to_ascii_lowercase(), "http" | "https")
-    {
-        return Err(format!(
-            "bad host `{host}` in `{url}`: expected http://HOST[:PORT][/PATH]"
-        ));
+    let scheme_typo = bare.eq_ignore_ascii_case("http") || bare.eq_ignore_ascii_case("https");
+    if bare.is_empty() || bare.bytes().any(odd) || colon || scheme_typo {
+        return Err(bad);
     }
     // The request target: `/` first, and every byte that may not appear in
     // a request line (spaces, control characters, non-ASCII) %-encoded.
-    let slash = if path.starts_with('/') { "" } else { "/" };
-    let esc = |b: u8| {
+    let mut target = String::from("/");
+    for b in path.strip_prefix('/').unwrap_or(path).bytes() {
         if b > b' ' && b < 0x7f {
-            (b as char).to_string()
+            target.push(char::from(b));
         } else {
-            format!("%{b:02X}")
+            target.push_str(&format!("%{b:02X}"));
         }
-    };
-    Ok((
-        format!("{host}:{port}"),
-        slash.bytes().chain(path.bytes()).map(esc).collect(),
-    ))
+    }
+    Ok((format!("{host}:{port}"), target))
 }
 
 /// The file name for a URL given without OUT: the article's `sina.html`
 /// for its URL; else, as wget picks it, the last segment of the path,
 /// %-decoded (`/docs/report.pdf` -> `report.pdf`), or `index.html` when
-/// that is empty (`/`), hidden, an option, or would name a file outside
-/// this folder (`..`, a `/` or `\`).
+/// that is no safe name (see `is_safe_name`).
 fn file_name(url: &str, path: &str) -> String {
     if url == DEFAULT_URL {
-        return "sina.html".into();
+        return "sina.html".to_string();
     }
-    let last = path
-        .split('?')
-        .next()
-        .unwrap_or_default()
-        .rsplit('/')
-        .next()
-        .unwrap_or_default();
-    let (mut name, mut rest) = (Vec::new(), last.as_bytes());
-    while let Some((&b, tail)) = rest.split_first() {
-        let hex = tail
-            .get(..2)
-            .and_then(|h| u8::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok());
-        let (byte, skip) = hex.filter(|_| b == b'%').map_or((b, 1), |h| (h, 3));
-        (name, rest) = (
-            [name, vec![byte]].concat(),
-            rest.get(skip..).unwrap_or_default(),
-        );
-    }
-    let name = String::from_utf8_lossy(&name).into_owned();
-    let unsafe_name =
-        name.contains(['/', '\\']) || name.chars().any(char::is_control) || name.len() > 200;
-    if name.is_empty() || name.starts_with(['.', '-']) || unsafe_name {
-        "index.html".into()
-    } else {
+    let path = path.split('?').next().unwrap_or_default();
+    let last = path.rsplit('/').next().unwrap_or_default();
+    let name = String::from_utf8_lossy(&percent_decoded(last)).into_owned();
+    if is_safe_name(&name) {
         name
+    } else {
+        "index.html".to_string()
     }
 }
 
-/// An error with what was being done, and a hint of a few words chosen by its kind.
-fn context(what: &str, e: io::Error) -> io::Error {
+/// `%41` as `A`, in one pass. Only `%` and two hex digits is an escape:
+/// `%+f` is three characters.
+fn percent_decoded(text: &str) -> Vec<u8> {
+    let bytes = text.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let high = bytes.get(i + 1).and_then(|&b| char::from(b).to_digit(16));
+        let low = bytes.get(i + 2).and_then(|&b| char::from(b).to_digit(16));
+        match (bytes[i], high, low) {
+            (b'%', Some(high), Some(low)) => {
+                decoded.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (byte, _, _) => {
+                decoded.push(byte);
+                i += 1;
+            }
+        }
+    }
+    decoded
+}
+
+/// A name that saves a file in this folder, the same on every OS: not
+/// empty, hidden or an option (`-rf`), at most 200 bytes; no `/`, `\`,
+/// control character or character Windows reserves (`<>:"|?*`; `C:x` is
+/// a drive, `a:x` a stream); no trailing dot or space (Windows drops
+/// them); no Windows device (`nul`, `Com1.txt`).
+fn is_safe_name(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or_default();
+    let stem = stem.trim_end_matches(' ').to_ascii_uppercase();
+    let numbered = stem.strip_prefix("COM").or(stem.strip_prefix("LPT"));
+    let numbered = numbered.is_some_and(|n| n.chars().count() == 1 && "0123456789¹²³".contains(n));
+    let device = ["CON", "PRN", "AUX", "NUL"].contains(&stem.as_str()) || numbered;
+    let reserved = name.contains(['/', '\\', '<', '>', ':', '"', '|', '?', '*']);
+    let control = name.chars().any(char::is_control);
+    let hidden = name.starts_with(['.', '-']) || name.ends_with(['.', ' ']);
+    !(name.is_empty() || hidden || reserved || control || device || name.len() > 200)
+}
+
+/// Bad usage: what is wrong, a blank line, the usage; exit 2.
+fn usage_error(why: &str) -> ! {
+    quit(2, &format!("http-fetch: {why}\n\n{USAGE}"))
+}
+
+/// Ends the program: `--help` (code 0) on stdout, anything else on stderr.
+fn quit(code: i32, text: &str) -> ! {
+    if code == 0 {
+        let _ = writeln!(io::stdout(), "{text}"); // a closed stdout is no reason to panic
+    } else {
+        let _ = writeln!(io::stderr(), "{text}");
+    }
+    process::exit(code)
+}
+
+// ---- connect
+
+/// socket() + connect(): each of the name's addresses in the resolver's
+/// order, each given TIMEOUT, so a server that drops our SYNs cannot hang us.
+fn connect(addr: &str) -> io::Result<TcpStream> {
+    let ips = addr
+        .to_socket_addrs()
+        .map_err(|e| context("cannot resolve", addr, e))?;
+    let mut last_error = io::Error::new(
+        ErrorKind::NotFound,
+        format!("{addr}: the name has no address"),
+    );
+    for ip in ips {
+        match TcpStream::connect_timeout(&ip, TIMEOUT) {
+            Ok(stream) => return Ok(stream),
+            Err(e) => last_error = context("cannot connect to", &at(addr, ip), e),
+        }
+    }
+    Err(last_error)
+}
+
+/// `addr`, with the IP:PORT it resolved to when that is not the same text:
+/// `localhost:8000 (127.0.0.1:8000)`.
+fn at(addr: &str, ip: SocketAddr) -> String {
+    if ip.to_string() == addr {
+        addr.to_string()
+    } else {
+        format!("{addr} ({ip})")
+    }
+}
+
+// ---- errors
+
+/// `e` as one line a person reads: what was being done, where, the OS
+/// error, and a hint chosen by its kind.
+fn context(doing: &str, place: &str, e: io::Error) -> io::Error {
     let hint = match e.kind() {
-        io::ErrorKind::ConnectionRefused => "; is a web server running there?",
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => "; no answer in 30 s",
-        io::ErrorKind::NotFound => "; does its folder exist?",
+        ErrorKind::ConnectionRefused => "; is a web server running there?",
+        // A read timeout is WouldBlock on Unix, TimedOut on Windows.
+        ErrorKind::WouldBlock | ErrorKind::TimedOut => "; no answer within 10 s",
+        ErrorKind::NotFound => "; does its folder exist?",
         _ => "",
     };
-    io::Error::new(e.kind(), format!("{what}: {e}{hint}"))
+    io::Error::new(e.kind(), format!("{doing} {place}: {e}{hint}"))
 }
 
-/// Text a peer chose, made safe to print: lossy UTF-8, and every control
-/// character but tab shown as `\u{1b}`, never written raw to the terminal.
-fn display(bytes: &[u8]) -> String {
-    let esc = |c: char| {
+/// What a peer sent, as a line for the terminal: lossy UTF-8, every
+/// control character but tab escaped (`\u{1b}`) so a peer cannot drive the
+/// terminal. (Header lines reach it without their CRLF.)
+fn show(data: &[u8]) -> String {
+    let text = String::from_utf8_lossy(data);
+    let mut shown = String::new();
+    for c in text.chars() {
         if c.is_control() && c != '\t' {
-            c.escape_unicode().to_string()
+            shown.push_str(&c.escape_unicode().to_string());
         } else {
-            c.into()
+            shown.push(c);
         }
+    }
+    shown
+}
+
+// ---- the file
+
+/// Where the body goes: `file` writes OUT itself (a device, a FIFO,
+/// `/dev/stdout`) or `rename`'s temporary file, renamed over the file OUT
+/// names when the body is complete.
+struct Out {
+    name: String,
+    file: BufWriter<File>,
+    rename: Option<(PathBuf, PathBuf)>,
+}
+
+/// Opens where the body goes. An existing OUT must be one the user may
+/// write (a rename would ignore its mode): opening it asks the OS exactly
+/// that. Any OUT but one written through gets a temporary file beside the
+/// file it names (a symlink is followed: its target is what gets
+/// replaced), with the mode of the file it replaces.
+fn open_out(name: &str) -> io::Result<Out> {
+    let out = Path::new(name);
+    let cannot = |e| context("cannot write", name, e);
+    let through = written_through(out);
+    let (file, rename) = match OpenOptions::new().append(true).open(out) {
+        Ok(file) if through => (file, None),
+        Err(e) if e.kind() != ErrorKind::NotFound => return Err(cannot(e)),
+        _ => beside(out).map_err(cannot)?, // a new file, or one of ours to replace
     };
-    String::from_utf8_lossy(bytes).chars().map(esc).collect()
+    let file = BufWriter::with_capacity(response::BUFFER, file);
+    let name = name.to_string();
+    Ok(Out { name, file, rename })
+}
+
+/// A temporary file beside the file `out` names, with the mode of the one
+/// it replaces (a private file stays private), and (the temporary file,
+/// the file it replaces).
+fn beside(out: &Path) -> io::Result<(File, Option<(PathBuf, PathBuf)>)> {
+    let dest = match (fs::canonicalize(out), fs::read_link(out)) {
+        (Ok(real), _) => real,                      // links followed
+        (Err(_), Ok(to)) => out.with_file_name(to), // a dangling link: the file it names is made
+        (Err(_), Err(_)) => out.to_path_buf(),      // a new file
+    };
+    // Same folder (a rename cannot cross file systems), hidden, unique to
+    // this process, and short: a 250-byte OUT name leaves room for it.
+    let part = dest.with_file_name(format!(".http-fetch-{}.part", process::id()));
+    let mut options = OpenOptions::new();
+    let file = options.write(true).create_new(true).open(&part)?;
+    if let Ok(old) = fs::metadata(&dest) {
+        if let Err(e) = file.set_permissions(old.permissions()) {
+            let _ = fs::remove_file(&part);
+            let why = format!("cannot keep its mode: {e}");
+            return Err(io::Error::new(e.kind(), why));
+        }
+    }
+    Ok((file, Some((part, dest))))
+}
+
+/// A device (`/dev/null`), a FIFO, or a descriptor the shell opened,
+/// perhaps onto a log file: `/dev/stdout` (a link into /proc/self/fd on
+/// Linux, to fd/1 in /dev on macOS), `/dev/fd/1`, `/proc/self/fd/1`. Such
+/// an OUT is written into (appending, as `>>` would), never replaced.
+fn written_through(out: &Path) -> bool {
+    let device = fs::metadata(out).is_ok_and(|m| !m.is_file());
+    let to = out.with_file_name(fs::read_link(out).unwrap_or_default());
+    let fd = |p: &Path| p.starts_with("/proc") || p.starts_with("/dev/fd");
+    device || fd(out) || fd(&to)
+}
+
+/// Everything written; a temporary file on the disk (so that after a
+/// crash OUT is the old page or the new one, never an empty one), then
+/// renamed over the file it replaces.
+fn finish(out: &mut Out) -> io::Result<()> {
+    out.file.flush()?;
+    if let Some((part, dest)) = &out.rename {
+        out.file.get_ref().sync_all()?;
+        fs::rename(part, dest)?;
+    }
+    Ok(())
+}
+
+/// A transfer that failed: its temporary file removed (no half page; an
+/// existing OUT stays as it was), the error said, exit 1.
+fn fail(out: &Out, e: io::Error) -> ! {
+    if let Some((part, _)) = &out.rename {
+        let _ = fs::remove_file(part);
+    }
+    quit(1, &format!("http-fetch: {e}"))
 }
 
 #[cfg(test)]
@@ -294,6 +429,7 @@ mod tests {
             ("HTTP://Example.com:80", "Example.com:80", "/"),
             ("127.0.0.1:8000/a/b?c=d#top", "127.0.0.1:8000", "/a/b?c=d"),
             ("localhost?q=1", "localhost:80", "/?q=1"),
+            ("localhost:/x", "localhost:80", "/x"),
             ("http://[::1]:8080/x", "[::1]:8080", "/x"),
             ("http://[::1]/", "[::1]:80", "/"),
             ("h:/a b/é", "h:80", "/a%20b/%C3%A9"),
@@ -310,21 +446,21 @@ mod tests {
     fn urls_refused() {
         for (url, why) in [
             ("https://www.sina.com.cn/", "std has no TLS"),
-            ("ftp://host/", "not HTTP"),
-            ("http:///path", "bad host"),
-            ("http://user:pw@host/", "bad port"),
-            ("http://user@host/", "bad host"),
-            ("host:99999", "bad port"),
-            ("host:http", "bad port"),
-            ("host:+80", "bad port"),
-            ("host:0", "bad port"),
-            ("http:/127.0.0.1/", "bad host `http`"),
-            ("http//127.0.0.1/", "bad host `http`"),
-            ("http://127.0.0.1:8000:80/", "bad host `127.0.0.1:8000`"),
-            ("http://[::1/", "bad host"),
-            ("http://[::1]8080/", "bad host"),
-            ("http://::1/", "bad host"),
-            ("ho st/", "bad host"),
+            ("ftp://host/", "plain HTTP"),
+            ("http:///path", "bad URL"),
+            ("http://user:pw@host/", "bad URL"),
+            ("http://user@host/", "bad URL"),
+            ("host:99999", "bad URL"),
+            ("host:http", "bad URL"),
+            ("host:+80", "bad URL"),
+            ("host:0", "bad URL"),
+            ("http:/127.0.0.1/", "bad URL"),
+            ("http//127.0.0.1/", "bad URL"),
+            ("http://127.0.0.1:8000:80/", "bad URL"),
+            ("http://[::1/", "bad URL"),
+            ("http://[::1]8080/", "bad URL"),
+            ("http://::1/", "bad URL"),
+            ("ho st/", "bad URL"),
         ] {
             match parse_url(url) {
                 Ok(_) => panic!("{url} accepted"),
@@ -333,7 +469,8 @@ mod tests {
         }
     }
 
-    /// Issue 15: a name like wget's, never one outside the folder.
+    /// Issue 15: a name like wget's, never one outside the folder;
+    /// issue 19: never one Windows takes for something else.
     #[test]
     fn file_names_from_the_url() {
         let name = |url: &str| file_name(url, &parse_url(url).unwrap().1);
@@ -343,6 +480,10 @@ mod tests {
             ("127.0.0.1:8000/report.pdf", "report.pdf"),
             ("127.0.0.1:8000/docs/report.pdf?x=1/y#z", "report.pdf"),
             ("127.0.0.1:8000/my%20file.txt", "my file.txt"),
+            ("127.0.0.1:8000/a%+f.txt", "a%+f.txt"),
+            ("127.0.0.1:8000/100%", "100%"),
+            ("127.0.0.1:8000/console.html", "console.html"),
+            ("127.0.0.1:8000/com10.txt", "com10.txt"),
             ("127.0.0.1:8000/docs/", "index.html"),
             ("127.0.0.1:8000", "index.html"),
             ("127.0.0.1:8000/..", "index.html"),
@@ -352,6 +493,15 @@ mod tests {
             ("127.0.0.1:8000/a%2F..%2F..%2Fetc%2Fpasswd", "index.html"),
             ("127.0.0.1:8000/a%5Cb", "index.html"),
             ("127.0.0.1:8000/a%00b", "index.html"),
+            ("127.0.0.1:8000/C:evil.html", "index.html"),
+            ("127.0.0.1:8000/Nul", "index.html"),
+            ("127.0.0.1:8000/aux.tar.gz", "index.html"),
+            ("127.0.0.1:8000/LPT%C2%B9.txt", "index.html"),
+            ("127.0.0.1:8000/con%20.txt", "index.html"),
+            ("127.0.0.1:8000/trail.", "index.html"),
+            ("127.0.0.1:8000/trail%20", "index.html"),
+            ("127.0.0.1:8000/a%3Cb%3E", "index.html"),
+            ("127.0.0.1:8000/a%7Cb", "index.html"),
             (
                 &*format!("127.0.0.1:8000/{}", "a".repeat(300)),
                 "index.html",
@@ -364,7 +514,7 @@ mod tests {
     #[test]
     fn shown_text_has_control_characters_escaped() {
         assert_eq!(
-            display(b"\x1b]0;pwned\x07\ta\xc2\x9b\xff\x7f"),
+            show(b"\x1b]0;pwned\x07\ta\xc2\x9b\xff\x7f"),
             "\\u{1b}]0;pwned\\u{7}\ta\\u{9b}\u{fffd}\\u{7f}"
         );
     }

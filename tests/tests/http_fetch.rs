@@ -3,17 +3,23 @@
 //! of the body, the strictness RFC 9112 asks of a user agent (each test
 //! names the section), hostile peers, and care for the user's files.
 
-use std::fs::{self, OpenOptions, Permissions};
+use std::fs;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt, symlink};
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver};
 use std::thread;
+use std::time::{Duration, Instant};
 use tests::*;
+// Unix only: modes, owners, FIFOs, symlinks, /dev/fd.
+#[cfg(unix)]
+use std::fs::{OpenOptions, Permissions};
+#[cfg(unix)]
+use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt, symlink};
+#[cfg(unix)]
+use std::os::unix::process::CommandExt;
 
 /// What the in-test server does once it has sent its response.
 #[derive(Clone, Copy)]
@@ -119,40 +125,53 @@ fn fetch(url: &str, out: &Path) -> Exit {
 }
 
 /// Runs http-fetch with `args` in the folder `dir` (where a file named from
-/// the URL is saved: never the repository), as the user `uid` when given.
-fn run_in(dir: &Path, args: &[&str], uid: Option<u32>) -> Exit {
-    // Another user may not reach the build folder (a checkout under a
-    // private folder): that user runs a copy in a folder anyone may read.
+/// the URL is saved: never the repository).
+fn run_in(dir: &Path, args: &[&str]) -> Exit {
+    let mut cmd = Command::new(program("http-fetch"));
+    cmd.args(args).current_dir(dir).stdout(Stdio::piped());
+    finish(&mut cmd, args)
+}
+
+/// [`run_in`] as the user `uid`. Another user may not reach the build
+/// folder (a checkout under a private folder): that user runs a copy in a
+/// folder anyone may read.
+#[cfg(unix)]
+fn run_as(dir: &Path, args: &[&str], uid: u32) -> Exit {
     let bin = Folder::new();
-    let exe = match uid {
-        None => program("http-fetch"),
-        Some(_) => {
-            let exe = bin.file("http-fetch");
-            fs::copy(program("http-fetch"), &exe).expect("copy http-fetch");
-            fs::set_permissions(&bin.0, Permissions::from_mode(0o755)).unwrap();
-            exe
-        }
-    };
+    let exe = bin.file("http-fetch");
+    fs::copy(program("http-fetch"), &exe).expect("copy http-fetch");
+    fs::set_permissions(&bin.0, Permissions::from_mode(0o755)).unwrap();
     let mut cmd = Command::new(exe);
     cmd.args(args).current_dir(dir).stdout(Stdio::piped());
-    if let Some(uid) = uid {
-        cmd.uid(uid).gid(uid);
-    }
+    cmd.uid(uid).gid(uid);
     finish(&mut cmd, args)
 }
 
 /// Runs `cmd` to its end within the deadline, with no input.
 fn finish(cmd: &mut Command, args: &[&str]) -> Exit {
     cmd.env("RUST_BACKTRACE", "0").stdin(Stdio::null());
-    let child = cmd
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start http-fetch");
+    cmd.stderr(Stdio::piped());
+    let deadline = Instant::now() + DEADLINE;
+    let child = loop {
+        match cmd.spawn() {
+            // A copy of the program just written (`run_as`) may still be
+            // open for writing in a child another test forked (ETXTBSY).
+            Err(e) if e.kind() == ErrorKind::ExecutableFileBusy && Instant::now() < deadline => {
+                thread::yield_now();
+            }
+            other => break other.expect("start http-fetch"),
+        }
+    };
     let pid = child.id();
     let (tx, rx) = mpsc::channel();
     thread::spawn(move || tx.send(child.wait_with_output()));
     let Ok(output) = rx.recv_timeout(DEADLINE) else {
+        #[cfg(unix)]
         let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+        #[cfg(windows)]
+        let _ = Command::new("taskkill")
+            .args(["/F", "/PID", &pid.to_string()])
+            .status();
         panic!("http-fetch {args:?} did not exit within {DEADLINE:?}");
     };
     let output = output.expect("wait for http-fetch");
@@ -306,8 +325,9 @@ fn http_fetch_skips_interim_responses_within_64_kib_of_header() {
 }
 
 /// Like `curl --fail` and wget: a final status other than 2xx prints its
-/// header and says what the server answered (for a 3xx, where the page
-/// is), saves nothing, leaves an existing OUT as it was, and exits 1.
+/// header (for a 3xx, its `Location` shows where the page is) and says
+/// what the server answered, saves nothing, leaves an existing OUT as it
+/// was, and exits 1.
 #[test]
 fn http_fetch_shows_where_a_redirect_points_and_saves_nothing() {
     let response =
@@ -318,16 +338,12 @@ fn http_fetch_shows_where_a_redirect_points_and_saves_nothing() {
         "HTTP/1.1 302 Found\r\nLocation: https://www.sina.com.cn/\r\nContent-Length: 5\n"
     );
     assert!(
-        exit.stderr.contains(": the server answered 302 Found: the page is at https://www.sina.com.cn/ (redirects are not followed; std has no TLS)"),
+        exit.stderr.ends_with(": the server answered 302 Found\n"),
         "{exit:?}"
     );
     assert_eq!(exit.code(), 1, "{exit:?}");
     assert_eq!(saved, None);
-    assert_fails(
-        response,
-        End::Hold,
-        "302 Found: the page is at https://www.sina.com.cn/",
-    );
+    assert_fails(response, End::Hold, "the server answered 302 Found");
 }
 
 #[test]
@@ -355,7 +371,8 @@ fn assert_fails(response: &[u8], end: End, cause: &str) {
             fs::write(&out, old).unwrap();
         }
         let exit = fetch(&format!("http://{addr}/"), &out);
-        assert_one_line_error(&exit, 1, &format!("http-fetch: http://{addr}/: "), &[cause]);
+        let start = format!("http-fetch: cannot fetch http://{addr}/: ");
+        assert_one_line_error(&exit, 1, &start, &[cause]);
         assert_eq!(
             fs::read(&out).ok().as_deref(),
             existing,
@@ -451,10 +468,7 @@ fn http_fetch_says_what_is_wrong_with_out_before_fetching() {
     assert_one_line_error(
         &exit,
         1,
-        &format!(
-            "http-fetch: cannot write {}: No such file or directory",
-            out.display()
-        ),
+        &format!("http-fetch: cannot write {}: ", out.display()),
         &["does its folder exist?"],
     );
     assert!(folder.names().is_empty());
@@ -482,7 +496,7 @@ fn http_fetch_names_a_host_that_does_not_resolve() {
     assert_one_line_error(
         &exit,
         1,
-        "http-fetch: cannot resolve no-such-host.invalid: ",
+        "http-fetch: cannot resolve no-such-host.invalid:80: ",
         &[],
     );
     assert!(folder.names().is_empty());
@@ -554,8 +568,8 @@ fn http_fetch_ignores_whitespace_before_the_first_header() {
 /// Framing a client must not trust: RFC 9112 6.1, Transfer-Encoding in an
 /// HTTP/1.0 answer is faulty framing; 5.1, a field name is a token, with no
 /// whitespace before its colon (here it would set the framing); 6.3, a
-/// Content-Length of 2^64-1 is no length (it is not "until close"). And a
-/// 304 with no Location is no redirect to point at.
+/// Content-Length of 2^64-1 is a length like any other (not "until
+/// close"), and one more is none. A 304 is not the page.
 #[test]
 fn http_fetch_refuses_framing_it_cannot_trust() {
     for (head, cause) in [
@@ -578,6 +592,10 @@ fn http_fetch_refuses_framing_it_cannot_trust() {
         ("HTTP/1.1 200 OK\r\n: 3", "not a header field"),
         (
             "HTTP/1.1 200 OK\r\nContent-Length: 18446744073709551615",
+            "closed the connection after 15 of 18446744073709551615 body bytes",
+        ),
+        (
+            "HTTP/1.1 200 OK\r\nContent-Length: 18446744073709551616",
             "bad or disagreeing Content-Length",
         ),
         (
@@ -605,11 +623,6 @@ fn http_fetch_refuses_framing_it_cannot_trust() {
             cause,
         );
     }
-    let exit = fetch_from(b"HTTP/1.1 304 Not Modified\r\n\r\n", End::Hold, "/").0;
-    assert!(
-        !exit.stderr.contains("the page is at"),
-        "a 304 is no redirect: {exit:?}"
-    );
 }
 
 /// RFC 9112 4: `HTTP/1.x SP 3DIGIT SP reason`, the code in 100..=599;
@@ -736,7 +749,7 @@ fn http_fetch_decodes_many_small_chunks() {
 // ------------------------------------------------- hostile peers, careless users
 
 /// A peer's bytes never reach the terminal raw: header lines on stdout, the
-/// reason phrase and `Location` on stderr, control characters escaped. The
+/// reason phrase on stderr, control characters escaped. The
 /// line breaks of the header section are ours to print.
 #[test]
 fn http_fetch_shows_escape_sequences_escaped() {
@@ -755,7 +768,7 @@ fn http_fetch_shows_escape_sequences_escaped() {
         (
             format!("HTTP/1.1 301 Moved\r\nLocation: http://x/{esc}\r\nContent-Length: 2"),
             1,
-            format!("the page is at http://x/{ESCAPES_SHOWN} (redirects are not followed)\n"),
+            "answered 301 Moved\n".to_string(),
         ),
     ];
     for (head, code, stderr_end) in cases {
@@ -771,17 +784,14 @@ fn http_fetch_shows_escape_sequences_escaped() {
 }
 
 /// Bad usage is said, with the usage, exit 2, and nothing is looked up or
-/// fetched: bytes that are not UTF-8, an option, a URL with two ports.
+/// fetched: an option, a malformed URL (one message for every kind of
+/// mistake: two ports, a signed port, port 0, a typo of the scheme), OUT
+/// that names a folder; the first mistake in argument order is the one said.
 #[test]
 fn http_fetch_refuses_bad_arguments_before_any_lookup() {
     let (listener, addr) = listen();
     let http_fetch = program("http-fetch");
-    assert_bad_usage(
-        &http_fetch,
-        &[not_utf8(b"\xff:0")],
-        "argument `\u{FFFD}:0` is not valid UTF-8",
-    );
-    let expected = "expected http://HOST[:PORT][/PATH]";
+    let bad_url = |url: &str| format!("bad URL `{url}`: expected http://HOST[:PORT][/PATH]");
     for (args, why) in [
         (
             vec!["--bogus".to_string()],
@@ -793,35 +803,62 @@ fn http_fetch_refuses_bad_arguments_before_any_lookup() {
         ),
         (
             vec![format!("http://{addr}:80/")],
-            format!("bad host `{addr}` in `http://{addr}:80/`: {expected}"),
+            bad_url(&format!("http://{addr}:80/")),
         ),
         (
             vec![format!("{addr}:+80/")],
-            format!("bad port `+80` in `{addr}:+80/`"),
+            bad_url(&format!("{addr}:+80/")),
         ),
         (
             vec!["http://127.0.0.1:0/".into()],
-            "bad port `0` in `http://127.0.0.1:0/`".into(),
+            bad_url("http://127.0.0.1:0/"),
         ),
         (
             vec![format!("http:/{addr}/")],
-            format!("bad host `http` in `http:/{addr}/`: {expected}"),
+            bad_url(&format!("http:/{addr}/")),
         ),
         (
             vec![format!("http//{addr}/")],
-            format!("bad host `http` in `http//{addr}/`: {expected}"),
+            bad_url(&format!("http//{addr}/")),
+        ),
+        (
+            vec![format!("127.0.0.1:+{}", addr.port())],
+            bad_url(&format!("127.0.0.1:+{}", addr.port())),
+        ),
+        (
+            vec!["http://:1/".into(), "--bogus".into()],
+            bad_url("http://:1/"),
         ),
         (
             vec![format!("http://{addr}/"), "newdir/".into()],
             "bad OUT `newdir/`: no file name".into(),
         ),
-        (
-            vec![format!("127.0.0.1:+{}", addr.port())],
-            format!("bad port `+{0}` in `127.0.0.1:+{0}`", addr.port()),
-        ),
     ] {
         assert_bad_usage(&http_fetch, &args, &why);
     }
+    assert_no_connection(&listener);
+}
+
+/// Arguments that are not UTF-8 are bad usage, said with `\u{FFFD}`.
+#[cfg(unix)]
+#[test]
+fn http_fetch_refuses_arguments_that_are_not_utf8() {
+    assert_bad_usage(
+        &program("http-fetch"),
+        &[not_utf8(b"\xff:0")],
+        "argument `\u{FFFD}:0` is not valid UTF-8",
+    );
+}
+
+/// Issue 19: on Windows `\` ends a folder as `/` does: OUT `newdir\` names
+/// no file.
+#[cfg(windows)]
+#[test]
+fn http_fetch_takes_out_ending_in_a_backslash_for_a_folder_on_windows() {
+    let (listener, addr) = listen();
+    let args = [format!("http://{addr}/"), "newdir\\".to_string()];
+    let why = "bad OUT `newdir\\`: no file name";
+    assert_bad_usage(&program("http-fetch"), &args, why);
     assert_no_connection(&listener);
 }
 
@@ -842,6 +879,27 @@ fn http_fetch_names_the_file_from_the_url_without_out() {
         ("/-rf", "index.html"),
         ("/a%2F..%2F..%2Fescaped", "index.html"),
         ("/a%5C..%5Cescaped", "index.html"),
+        // Issue 19: names Windows takes for a drive, a stream or a device,
+        // changes (a trailing dot or space) or refuses, on every OS.
+        ("/C:evil.html", "index.html"),
+        ("/page.html:stream", "index.html"),
+        ("/nul", "index.html"),
+        ("/AUX.html", "index.html"),
+        ("/Com1.tar.gz", "index.html"),
+        ("/lpt9", "index.html"),
+        ("/con%20.txt", "index.html"),
+        ("/trail.", "index.html"),
+        ("/trail%20", "index.html"),
+        ("/star*.html", "index.html"),
+        ("/a%3Cb%3E.html", "index.html"),
+        ("/say%22hi%22", "index.html"),
+        ("/a%7Cb", "index.html"),
+        ("/what%3F", "index.html"),
+        ("/console.html", "console.html"),
+        ("/com10.txt", "com10.txt"),
+        // Only `%` and two hex digits is an escape: `%+f` is no byte 0x0f.
+        ("/a%+f.html", "a%+f.html"),
+        ("/100%", "100%"),
     ] {
         let (addr, request) = serve(
             b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\npage".to_vec(),
@@ -849,11 +907,7 @@ fn http_fetch_names_the_file_from_the_url_without_out() {
         );
         let parent = Folder::new();
         fs::create_dir(parent.file("cwd")).unwrap();
-        let exit = run_in(
-            &parent.file("cwd"),
-            &[&format!("http://{addr}{path}")],
-            None,
-        );
+        let exit = run_in(&parent.file("cwd"), &[&format!("http://{addr}{path}")]);
         assert_eq!(exit.code(), 0, "{path}: {exit:?}");
         assert_eq!(
             exit.stderr,
@@ -880,6 +934,7 @@ fn http_fetch_names_the_file_from_the_url_without_out() {
 // ------------------------------------------------- the user's files
 
 /// OUT that is a FIFO is written through, never replaced by a file.
+#[cfg(unix)]
 #[test]
 fn http_fetch_writes_through_a_fifo() {
     let body = every_byte(300);
@@ -916,6 +971,7 @@ fn http_fetch_writes_through_a_fifo() {
 /// OUT that is a symlink is followed: the file it points to gets the body
 /// (through a temporary file in that file's folder), the link stays; a link
 /// to a device (`/dev/null`) writes to the device.
+#[cfg(unix)]
 #[test]
 fn http_fetch_follows_a_symlink_out() {
     let response = b"HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nnew page";
@@ -946,6 +1002,7 @@ fn http_fetch_follows_a_symlink_out() {
 
 /// A dangling symlink OUT is followed too: the file it names is created and
 /// the link stays. A replaced OUT keeps its mode: a private file stays private.
+#[cfg(unix)]
 #[test]
 fn http_fetch_creates_the_target_of_a_dangling_symlink_and_keeps_a_files_mode() {
     let response = b"HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nnew page";
@@ -979,6 +1036,7 @@ fn http_fetch_creates_the_target_of_a_dangling_symlink_and_keeps_a_files_mode() 
 
 /// `/dev/stdout` is written through, never replaced, even when the shell
 /// made it a regular file: the body follows what was already there.
+#[cfg(unix)]
 #[test]
 fn http_fetch_writes_through_dev_stdout_into_a_log_file() {
     let (addr, _request) = serve(
@@ -1040,6 +1098,7 @@ fn http_fetch_replaces_a_regular_file_under_dev_like_any_other() {
 /// root, whom no mode stops; then http-fetch runs as `nobody` on a file of
 /// root's, mode 0644, in a folder anyone may write: the issue's "read-only
 /// OUT owned by someone else". As anyone else, the file is made read-only.
+#[cfg(unix)]
 #[test]
 fn http_fetch_refuses_an_out_the_user_may_not_write() {
     let (listener, addr) = listen();
@@ -1053,7 +1112,11 @@ fn http_fetch_refuses_an_out_the_user_may_not_write() {
         fs::set_permissions(&out, Permissions::from_mode(0o444)).unwrap();
         None
     };
-    let exit = run_in(&folder.0, &[&format!("http://{addr}/"), "theirs.html"], uid);
+    let args = [&format!("http://{addr}/"), "theirs.html"];
+    let exit = match uid {
+        Some(uid) => run_as(&folder.0, &args, uid),
+        None => run_in(&folder.0, &args),
+    };
     assert_one_line_error(
         &exit,
         1,
@@ -1079,4 +1142,219 @@ fn http_fetch_saves_to_a_250_byte_name() {
     assert_eq!(exit.code(), 0, "{exit:?}");
     assert_eq!(fs::read(folder.file(&name)).unwrap(), b"ok");
     assert_eq!(folder.names(), [name]);
+}
+
+// ------------------------------------------------- issue 19: every OS, every promise
+
+/// The name from the URL is %-decoded in one pass: the longest argument
+/// Linux takes (128 KiB), all of it the last segment of the path, costs
+/// no more than a short one. Measured in CPU time (Linux counts it in
+/// /proc/PID/stat until the exited child is waited for), which a busy
+/// machine does not inflate: one new vector per byte took 0.3 to 0.7 s.
+#[cfg(target_os = "linux")]
+#[test]
+fn http_fetch_decodes_a_long_name_in_one_pass() {
+    let addr = unused_addr();
+    let url = format!("http://{addr}/{}", "a".repeat(130_000));
+    let folder = Folder::new();
+    let mut child = Command::new(program("http-fetch"))
+        .arg(&url)
+        .current_dir(&folder.0)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start http-fetch");
+    let mut stderr = child.stderr.take().expect("piped stderr");
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text); // until the program exits
+        tx.send(text)
+    });
+    let Ok(said) = rx.recv_timeout(DEADLINE) else {
+        let _ = child.kill();
+        panic!("http-fetch did not exit within {DEADLINE:?}");
+    };
+    let stat = fs::read_to_string(format!("/proc/{}/stat", child.id())).unwrap();
+    let status = child.wait().expect("wait for http-fetch");
+    // After `(comm) `: state is field 3, utime and stime fields 14 and 15,
+    // in clock ticks of 1/100 s.
+    let fields: Vec<&str> = stat.rsplit_once(") ").unwrap().1.split(' ').collect();
+    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    assert_eq!(status.code(), Some(1), "{said}");
+    assert!(
+        said.starts_with(&format!("http-fetch: cannot connect to {addr}: ")),
+        "{said}"
+    );
+    assert!(ticks < 15, "a 130,000-byte name took {ticks} ticks of CPU");
+    assert!(folder.names().is_empty(), "{:?}", folder.names());
+}
+
+/// A connect that is refused names the IP:PORT the name resolved to:
+/// `localhost:P (127.0.0.1:P)`.
+#[test]
+fn http_fetch_names_the_address_it_tried() {
+    let port = unused_addr().port();
+    let folder = Folder::new();
+    let exit = fetch(&format!("localhost:{port}/"), &folder.file("page.html"));
+    let start = format!("http-fetch: cannot connect to localhost:{port} (");
+    assert_one_line_error(&exit, 1, &start, &[&format!(":{port}): "), "refused"]);
+    assert!(folder.names().is_empty(), "{:?}", folder.names());
+}
+
+/// A server whose SYNs are dropped does not hold us: the connect gives up
+/// after 10 s and says so.
+#[cfg(target_os = "linux")]
+#[test]
+fn http_fetch_gives_up_a_connect_after_10_s() {
+    let (_listener, _queued, addr) = silent_addr();
+    let folder = Folder::new();
+    let out = folder.file("page.html");
+    let url = format!("http://{addr}/");
+    let proc = Proc::start(&program("http-fetch"), &[&url, &out.to_string_lossy()]);
+    let exit = proc.wait_exit_after(Duration::from_secs(10));
+    let start = format!("http-fetch: cannot connect to {addr}: ");
+    assert_one_line_error(&exit, 1, &start, &["timed out", "no answer within 10 s"]);
+    assert!(folder.names().is_empty(), "{:?}", folder.names());
+}
+
+/// A server that takes the request and says nothing does not hold us: the
+/// read gives up after 10 s, says so, and OUT stays as it was.
+#[test]
+fn http_fetch_gives_up_on_a_silent_server_after_10_s() {
+    let (listener, addr) = listen();
+    let folder = Folder::new();
+    let out = folder.file("page.html");
+    fs::write(&out, "old page").unwrap();
+    let url = format!("http://{addr}/");
+    let proc = Proc::start(&program("http-fetch"), &[&url, &out.to_string_lossy()]);
+    let mut silent = accept(&listener);
+    assert_eq!(
+        String::from_utf8_lossy(&read_request(&mut silent)),
+        expected_request(addr, "/")
+    );
+    let exit = proc.wait_exit_after(Duration::from_secs(10));
+    let start = format!("http-fetch: cannot fetch {url}: ");
+    assert_one_line_error(&exit, 1, &start, &["no answer within 10 s"]);
+    assert_eq!(fs::read(&out).unwrap(), b"old page");
+    assert_eq!(folder.names(), ["page.html"]);
+}
+
+/// `/dev/fd/1`, what `/dev/stdout` links to on macOS, and a link to it are
+/// written through like `/dev/stdout`: the body follows what the shell's
+/// `>>log` already held, and the log is never replaced.
+#[cfg(unix)]
+#[test]
+fn http_fetch_writes_through_dev_fd_1_and_a_link_to_it() {
+    let folder = Folder::new();
+    symlink("/dev/fd/1", folder.file("out")).unwrap();
+    for out in ["/dev/fd/1".into(), folder.file("out")] {
+        let (addr, _request) = serve(
+            b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nNEW\n".to_vec(),
+            End::Hold,
+        );
+        fs::write(folder.file("log"), "LINE1\n").unwrap();
+        let log = OpenOptions::new()
+            .append(true)
+            .open(folder.file("log"))
+            .unwrap();
+        let args = [&format!("http://{addr}/"), &*out.to_string_lossy()];
+        let exit = finish(
+            Command::new(program("http-fetch")).args(args).stdout(log),
+            &args,
+        );
+        assert_eq!(exit.code(), 0, "{out:?}: {exit:?}");
+        assert_eq!(
+            fs::read_to_string(folder.file("log")).unwrap(),
+            "LINE1\nHTTP/1.1 200 OK\r\nContent-Length: 4\nNEW\n",
+            "{out:?}"
+        );
+        assert_eq!(folder.names(), ["log", "out"]);
+    }
+}
+
+/// A library that, preloaded into a program (LD_PRELOAD), makes each C
+/// function of `calls` fail with `errno`: a failure the OS gives rarely,
+/// made to happen. Built with the rustc beside the cargo that runs the
+/// tests; `None`, said on stderr, where that cannot be done.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn failing(calls: &[&str], errno: i32, folder: &Folder) -> Option<PathBuf> {
+    let mut source = String::from("unsafe extern \"C\" { fn __errno_location() -> *mut i32; }\n");
+    for call in calls {
+        source.push_str(&format!(
+            "#[unsafe(no_mangle)]\npub extern \"C\" fn {call}(_: i32, _: u32) -> i32 {{\n    unsafe {{ *__errno_location() = {errno} }};\n    -1\n}}\n"
+        ));
+    }
+    fs::write(folder.file("failing.rs"), source).unwrap();
+    let lib = folder.file("libfailing.so");
+    let cargo = PathBuf::from(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    let rustc = cargo.with_file_name("rustc");
+    let built = Command::new(rustc)
+        .args(["--edition", "2024", "--crate-type", "cdylib", "-o"])
+        .arg(&lib)
+        .arg(folder.file("failing.rs"))
+        .status();
+    match built {
+        Ok(status) if status.success() => Some(lib),
+        other => {
+            eprintln!("skipped: cannot build a library to preload ({other:?})");
+            None
+        }
+    }
+}
+
+/// Runs http-fetch with `args` and `lib` preloaded.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn run_preloaded(lib: &Path, args: &[&str]) -> Exit {
+    let mut cmd = Command::new(program("http-fetch"));
+    cmd.args(args).env("LD_PRELOAD", lib).stdout(Stdio::piped());
+    finish(&mut cmd, args)
+}
+
+/// The mode of a replaced OUT is copied, and checked: where the OS refuses
+/// it (here made to: chmod and fchmod fail), the fetch stops before it
+/// starts and says so, and OUT stays as it was, with no temporary file.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[test]
+fn http_fetch_stops_when_the_mode_of_out_cannot_be_kept() {
+    let lib_folder = Folder::new();
+    let Some(lib) = failing(&["chmod", "fchmod"], 1, &lib_folder) else {
+        return;
+    };
+    let (listener, addr) = listen();
+    let folder = Folder::new();
+    let out = folder.file("private.html");
+    fs::write(&out, "old page").unwrap();
+    let exit = run_preloaded(&lib, &[&format!("http://{addr}/"), &out.to_string_lossy()]);
+    let start = format!("http-fetch: cannot write {}: ", out.display());
+    let parts = ["cannot keep its mode: Operation not permitted"];
+    assert_one_line_error(&exit, 1, &start, &parts);
+    assert_eq!(fs::read(&out).unwrap(), b"old page");
+    assert_eq!(folder.names(), ["private.html"]);
+    assert_no_connection(&listener);
+}
+
+/// The page is on the disk (fsync) before it is renamed over OUT, so that
+/// a crash leaves the old page or the new one, never an empty file. Where
+/// that fails (here made to), the fetch fails and OUT stays as it was.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[test]
+fn http_fetch_syncs_the_page_before_it_replaces_out() {
+    let lib_folder = Folder::new();
+    let Some(lib) = failing(&["fsync"], 5, &lib_folder) else {
+        return;
+    };
+    let (addr, _request) = serve(
+        b"HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nnew page".to_vec(),
+        End::Hold,
+    );
+    let folder = Folder::new();
+    let out = folder.file("page.html");
+    fs::write(&out, "old page").unwrap();
+    let exit = run_preloaded(&lib, &[&format!("http://{addr}/"), &out.to_string_lossy()]);
+    let start = format!("http-fetch: cannot write {}: ", out.display());
+    assert_one_line_error(&exit, 1, &start, &["Input/output error"]);
+    assert_eq!(fs::read(&out).unwrap(), b"old page");
+    assert_eq!(folder.names(), ["page.html"]);
 }
