@@ -55,18 +55,17 @@ fn run(addr: &str) -> io::Result<()> {
 
     // 4. 接收数据, at most 1024 bytes this time, like recv(1024).
     tcp_client_socket.set_read_timeout(Some(TIMEOUT))?;
-    let mut buf = [0; 1024];
-    let n = match tcp_client_socket.read(&mut buf) {
+    let mut recv_data = [0; 1024];
+    let n = match tcp_client_socket.read(&mut recv_data) {
         Ok(0) => return Err(closed_early(addr)), // Python's b'': the server closed
         Ok(n) => n,
         Err(e) => return Err(context("cannot receive from", addr, e)),
     };
-    let recv_data = &buf[..n];
     // 返回的直接是服务端程序发送的二进制数据: print(recv_data) shows Python's
     // repr of the bytes, b'...'.
-    print(&py_bytes(recv_data))?;
+    print(&py_bytes(&recv_data[..n]))?;
     // 对数据进行解码: UTF-8 where the article says "gbk".
-    print(&format!("接收服务端的数据为: {}", show(recv_data)))?;
+    print(&format!("接收服务端的数据为: {}", show(&recv_data[..n])))?;
 
     // 5. 关闭客户端套接字
     drop(tcp_client_socket);

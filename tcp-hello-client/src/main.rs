@@ -14,6 +14,7 @@
 //!
 //! Differences from the article:
 //! - the address can be given as an argument (the names are the article's);
+//!   a bare PORT (`9999`) is bad usage, where the Python took `[HOST:]PORT`;
 //! - what the server sends is shown with replacement characters for bytes
 //!   that are not UTF-8, with control characters escaped (`\u{1b}`) so a
 //!   server cannot drive the terminal, and without one trailing newline;

@@ -69,10 +69,7 @@ fn main() {
         Some(role) => role,
         None => usage_error(NO_ROLE),
     };
-    let addr = match addr {
-        Some(addr) => addr,
-        None => DEFAULT_ADDR.to_string(),
-    };
+    let addr = addr.unwrap_or_else(|| DEFAULT_ADDR.to_string());
     let result = if role == "server" {
         server::run(&addr)
     } else {
