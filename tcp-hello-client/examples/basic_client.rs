@@ -12,6 +12,9 @@
 //!
 //! Differences from the article:
 //! - the address can be given as an argument;
+//! - bytes that are not UTF-8 become replacement characters (the Python
+//!   raises UnicodeDecodeError);
+//! - a bare PORT (`9000`) is bad usage, where the Python took `[HOST:]PORT`;
 //! - the answer is shown with control characters escaped (`\u{1b}`), so a
 //!   server cannot drive the terminal, and without one trailing newline;
 //! - a connect or an answer that takes over 10 s, a server that closes
@@ -37,11 +40,11 @@ fn main() {
 fn run(addr: &str) -> io::Result<()> {
     // 创建socket, 建立连接: socket() + connect() are one call in Rust.
     let mut s = connect(addr)?;
-    // 发送数据: write_all, like sendall(), sends every byte.
+    // 发送数据: s.send(b"hello"); write_all, like sendall(), sends every byte.
     s.write_all(b"hello")
         .map_err(|e| context("cannot send to", addr, e))?;
     print("connect to server successful")?;
-    // 接收响应数据: one read of at most 1024 bytes, like recv(1024).
+    // 接收响应数据: data = s.recv(1024), one read of at most 1024 bytes.
     s.set_read_timeout(Some(TIMEOUT))?;
     let mut data = [0; 1024];
     let n = match s.read(&mut data) {
@@ -79,10 +82,14 @@ fn addr_arg(default: &str) -> String {
 
 /// HOST:PORT with a host, and a port of digits only (`+80` is no port) up to 65535.
 fn is_host_port(a: &str) -> bool {
-    let Some((host, port)) = a.rsplit_once(':') else {
-        return false;
-    };
-    !host.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) && port.parse::<u16>().is_ok()
+    match a.rsplit_once(':') {
+        Some((host, port)) => {
+            !host.is_empty()
+                && port.bytes().all(|b| b.is_ascii_digit())
+                && port.parse::<u16>().is_ok()
+        }
+        None => false,
+    }
 }
 
 /// Bad usage: what is wrong, a blank line, the usage; exit 2.
@@ -106,7 +113,8 @@ fn connect(addr: &str) -> io::Result<TcpStream> {
     let ips = addr
         .to_socket_addrs()
         .map_err(|e| context("cannot resolve", addr, e))?;
-    let mut last_error = io::Error::new(ErrorKind::NotFound, format!("{addr}: no address"));
+    let no_address = format!("{addr}: the name has no address");
+    let mut last_error = io::Error::new(ErrorKind::NotFound, no_address);
     for ip in ips {
         match TcpStream::connect_timeout(&ip, TIMEOUT) {
             Ok(stream) => return Ok(stream),

@@ -16,6 +16,9 @@
 //!   crate has one);
 //! - the server address defaults to 127.0.0.1:8989 instead of the article's
 //!   LAN address 192.168.131.62:8080, and can be given as an argument;
+//! - bytes that are not UTF-8 are decoded to replacement characters (the
+//!   Python raises UnicodeDecodeError);
+//! - a bare PORT (`8989`) is bad usage, where the Python took `[HOST:]PORT`;
 //! - the decoded reply is shown with control characters escaped (`\u{1b}`)
 //!   and without one trailing newline;
 //! - a connect or a reply that takes over 10 s, a server that closes without
@@ -58,16 +61,29 @@ fn run(addr: &str) -> io::Result<()> {
         Ok(n) => n,
         Err(e) => return Err(context("cannot receive from", addr, e)),
     };
-    let recv_data = &recv_data[..n];
-    // 返回的直接是服务端程序发送的二进制数据: printed like Python's b'...';
-    // escape_ascii() writes no control character.
-    print(&format!("b'{}'", recv_data.escape_ascii()))?;
+    // 返回的直接是服务端程序发送的二进制数据: print(recv_data) shows Python's
+    // repr of the bytes, b'...'.
+    print(&py_bytes(&recv_data[..n]))?;
     // 对数据进行解码: UTF-8 where the article says "gbk".
-    print(&format!("接收服务端的数据为: {}", show(recv_data)))?;
+    print(&format!("接收服务端的数据为: {}", show(&recv_data[..n])))?;
 
     // 5. 关闭客户端套接字
     drop(tcp_client_socket);
     Ok(())
+}
+
+/// Python's repr() of bytes: `b'hi'`, with `\t`, `\n`, `\r`, `\\`, and
+/// `\xNN` for every other byte outside printable ASCII (so `b'\x1b[2J'`): a
+/// peer cannot drive the terminal. Rust's escape_ascii escapes as Python
+/// does, but both quotes; Python escapes only the one it quotes with, and
+/// quotes with " when the bytes hold a ' and no ".
+fn py_bytes(data: &[u8]) -> String {
+    let text = data.escape_ascii().to_string();
+    if data.contains(&b'\'') && !data.contains(&b'"') {
+        format!("b\"{}\"", text.replace("\\'", "'"))
+    } else {
+        format!("b'{}'", text.replace("\\\"", "\""))
+    }
 }
 
 /// ADDR from the command line, or the article's; `--help` and mistakes end here.
@@ -93,10 +109,14 @@ fn addr_arg(default: &str) -> String {
 
 /// HOST:PORT with a host, and a port of digits only (`+80` is no port) up to 65535.
 fn is_host_port(a: &str) -> bool {
-    let Some((host, port)) = a.rsplit_once(':') else {
-        return false;
-    };
-    !host.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) && port.parse::<u16>().is_ok()
+    match a.rsplit_once(':') {
+        Some((host, port)) => {
+            !host.is_empty()
+                && port.bytes().all(|b| b.is_ascii_digit())
+                && port.parse::<u16>().is_ok()
+        }
+        None => false,
+    }
 }
 
 /// Bad usage: what is wrong, a blank line, the usage; exit 2.
@@ -120,7 +140,8 @@ fn connect(addr: &str) -> io::Result<TcpStream> {
     let ips = addr
         .to_socket_addrs()
         .map_err(|e| context("cannot resolve", addr, e))?;
-    let mut last_error = io::Error::new(ErrorKind::NotFound, format!("{addr}: no address"));
+    let no_address = format!("{addr}: the name has no address");
+    let mut last_error = io::Error::new(ErrorKind::NotFound, no_address);
     for ip in ips {
         match TcpStream::connect_timeout(&ip, TIMEOUT) {
             Ok(stream) => return Ok(stream),

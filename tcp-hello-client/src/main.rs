@@ -14,6 +14,7 @@
 //!
 //! Differences from the article:
 //! - the address can be given as an argument (the names are the article's);
+//!   a bare PORT (`9999`) is bad usage, where the Python took `[HOST:]PORT`;
 //! - what the server sends is shown with replacement characters for bytes
 //!   that are not UTF-8, with control characters escaped (`\u{1b}`) so a
 //!   server cannot drive the terminal, and without one trailing newline;
@@ -25,12 +26,13 @@ use std::io::{self, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::{env, process, time::Duration};
 
+const DEFAULT_ADDR: &str = "127.0.0.1:9999"; // the article's address
 const USAGE: &str = "usage: tcp-hello-client [ADDR]   (ADDR is HOST:PORT, default 127.0.0.1:9999)";
 /// How long we wait for a reply that is due (and for a connect).
 const TIMEOUT: Duration = Duration::from_secs(10);
 
 fn main() {
-    let addr = addr_arg("127.0.0.1:9999"); // the article's address
+    let addr = addr_arg(DEFAULT_ADDR);
     if let Err(e) = run(&addr) {
         quit(1, &format!("tcp-hello-client: {e}"));
     }
@@ -47,11 +49,12 @@ fn run(addr: &str) -> io::Result<()> {
         Ok(n) => n,
         Err(e) => return Err(context("cannot receive from", addr, e)),
     };
-    print(&show(&data[..n]))?; // .decode('utf-8')
+    print(&show(&data[..n]))?; // print(s.recv(1024).decode('utf-8'))
     for name in ["Michael", "Tracy", "Sarah"] {
-        // 发送数据: write_all, like sendall(), sends every byte.
+        // 发送数据: s.send(data); write_all, like sendall(), sends every byte.
         s.write_all(name.as_bytes())
             .map_err(|e| context("cannot send to", addr, e))?;
+        // print(s.recv(1024).decode('utf-8'))
         let n = match s.read(&mut data) {
             Ok(0) => return Err(closed_early(addr)),
             Ok(n) => n,
@@ -59,6 +62,7 @@ fn run(addr: &str) -> io::Result<()> {
         };
         print(&show(&data[..n]))?;
     }
+    // s.send(b'exit')
     s.write_all(b"exit")
         .map_err(|e| context("cannot send to", addr, e))?;
     drop(s); // s.close()
@@ -88,10 +92,14 @@ fn addr_arg(default: &str) -> String {
 
 /// HOST:PORT with a host, and a port of digits only (`+80` is no port) up to 65535.
 fn is_host_port(a: &str) -> bool {
-    let Some((host, port)) = a.rsplit_once(':') else {
-        return false;
-    };
-    !host.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) && port.parse::<u16>().is_ok()
+    match a.rsplit_once(':') {
+        Some((host, port)) => {
+            !host.is_empty()
+                && port.bytes().all(|b| b.is_ascii_digit())
+                && port.parse::<u16>().is_ok()
+        }
+        None => false,
+    }
 }
 
 /// Bad usage: what is wrong, a blank line, the usage; exit 2.
@@ -115,7 +123,8 @@ fn connect(addr: &str) -> io::Result<TcpStream> {
     let ips = addr
         .to_socket_addrs()
         .map_err(|e| context("cannot resolve", addr, e))?;
-    let mut last_error = io::Error::new(ErrorKind::NotFound, format!("{addr}: no address"));
+    let no_address = format!("{addr}: the name has no address");
+    let mut last_error = io::Error::new(ErrorKind::NotFound, no_address);
     for ip in ips {
         match TcpStream::connect_timeout(&ip, TIMEOUT) {
             Ok(stream) => return Ok(stream),

@@ -17,6 +17,8 @@
 //! - the article closes the listening socket `s` where its comment says
 //!   关闭连接, leaving the connection `fd` to be closed at exit: we close the
 //!   connection, then the listener;
+//! - `Listening on HOST:PORT` is printed first; a bare PORT (`9000`) is bad
+//!   usage, where the Python took `[HOST:]PORT`;
 //! - a client that closes without sending, or sends nothing for 10 s, ends the
 //!   server with one line on stderr, exit 1.
 
@@ -42,25 +44,25 @@ fn run(addr: &str) -> io::Result<()> {
     let s = TcpListener::bind(addr).map_err(|e| context("cannot listen on", addr, e))?;
     print(&format!("Listening on {}", s.local_addr()?))?;
     print("is listening...")?;
-    // 等待客户端连接: `fd` is the connection, `peer` the client's address.
-    let (mut fd, peer) = s
+    // 等待客户端连接: `fd` is the connection, `client_addr` the client's
+    // address (the Python's `addr`).
+    let (mut fd, client_addr) = s
         .accept()
         .map_err(|e| context("cannot accept on", addr, e))?;
     print("connect to client successful")?;
-    // 接收客户端数据: one read of at most 1024 bytes, like recv(1024).
-    let peer = peer.to_string();
+    let peer = client_addr.to_string();
     fd.set_read_timeout(Some(TIMEOUT))?;
     fd.set_write_timeout(Some(TIMEOUT))?;
+    // 接收客户端数据: data = fd.recv(1024), one read of at most 1024 bytes.
     let mut data = [0; 1024];
     let n = match fd.read(&mut data) {
         Ok(0) => return Err(closed_early(&peer)), // Python's b'': the client closed
         Ok(n) => n,
         Err(e) => return Err(context("cannot receive from", &peer, e)),
     };
-    // print(data) shows Python's repr of the bytes, b'hello': escape_ascii()
-    // writes every byte that is not printable ASCII as \xNN, no control character.
-    print(&format!("b'{}'", data[..n].escape_ascii()))?;
-    // 响应客户端: write_all, like sendall(), sends every byte.
+    // print(data) shows Python's repr of the bytes: b'hello'.
+    print(&py_bytes(&data[..n]))?;
+    // 响应客户端: fd.send(...); write_all, like sendall(), sends every byte.
     fd.write_all(b"Welcome to connect !")
         .map_err(|e| context("cannot send to", &peer, e))?;
     // 关闭连接: the connection first (the article closes only `s`), then the listener.
@@ -68,6 +70,20 @@ fn run(addr: &str) -> io::Result<()> {
     drop(s);
     print("closed")?;
     Ok(())
+}
+
+/// Python's repr() of bytes: `b'hi'`, with `\t`, `\n`, `\r`, `\\`, and
+/// `\xNN` for every other byte outside printable ASCII (so `b'\x1b[2J'`): a
+/// peer cannot drive the terminal. Rust's escape_ascii escapes as Python
+/// does, but both quotes; Python escapes only the one it quotes with, and
+/// quotes with " when the bytes hold a ' and no ".
+fn py_bytes(data: &[u8]) -> String {
+    let text = data.escape_ascii().to_string();
+    if data.contains(&b'\'') && !data.contains(&b'"') {
+        format!("b\"{}\"", text.replace("\\'", "'"))
+    } else {
+        format!("b'{}'", text.replace("\\\"", "\""))
+    }
 }
 
 /// ADDR from the command line, or the article's; `--help` and mistakes end here.
@@ -93,10 +109,14 @@ fn addr_arg(default: &str) -> String {
 
 /// HOST:PORT with a host, and a port of digits only (`+80` is no port) up to 65535.
 fn is_host_port(a: &str) -> bool {
-    let Some((host, port)) = a.rsplit_once(':') else {
-        return false;
-    };
-    !host.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) && port.parse::<u16>().is_ok()
+    match a.rsplit_once(':') {
+        Some((host, port)) => {
+            !host.is_empty()
+                && port.bytes().all(|b| b.is_ascii_digit())
+                && port.parse::<u16>().is_ok()
+        }
+        None => false,
+    }
 }
 
 /// Bad usage: what is wrong, a blank line, the usage; exit 2.

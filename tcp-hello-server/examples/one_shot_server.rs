@@ -15,7 +15,11 @@
 //! - text is UTF-8, not GBK, because std has no GBK codec (the `encoding_rs`
 //!   crate has one);
 //! - the default address is 127.0.0.1:8989, not every interface, and the
-//!   first line printed is the bound address;
+//!   first line printed is the bound address, `Listening on HOST:PORT` (on
+//!   stdout); a bare PORT (`8989`) is bad usage, where the Python took
+//!   `[HOST:]PORT`;
+//! - bytes that are not UTF-8 are decoded to replacement characters (the
+//!   Python raises UnicodeDecodeError);
 //! - the client's text is shown with control characters escaped (`\u{1b}`)
 //!   and without one trailing newline;
 //! - a client that closes without sending, or sends nothing for 10 s, ends the
@@ -55,22 +59,19 @@ fn run(addr: &str) -> io::Result<()> {
     let (mut service_client_socket, ip_port) = tcp_server_socket
         .accept()
         .map_err(|e| context("cannot accept on", addr, e))?;
-    print(&format!(
-        "客户端的ip地址和端口号: {}",
-        python_tuple(ip_port)
-    ))?;
+    print(&format!("客户端的ip地址和端口号: {}", py_addr(ip_port)))?;
 
-    // 5. 接收数据, at most 1024 bytes this time, like recv(1024).
     let peer = ip_port.to_string();
     service_client_socket.set_read_timeout(Some(TIMEOUT))?;
     service_client_socket.set_write_timeout(Some(TIMEOUT))?;
-    let mut recv_data = [0; 1024];
-    let n = match service_client_socket.read(&mut recv_data) {
+    // 5. 接收数据, at most 1024 bytes this time, like recv(1024).
+    let mut buf = [0; 1024];
+    let n = match service_client_socket.read(&mut buf) {
         Ok(0) => return Err(closed_early(&peer)), // Python's b'': the client closed
         Ok(n) => n,
         Err(e) => return Err(context("cannot receive from", &peer, e)),
     };
-    let recv_data = &recv_data[..n];
+    let recv_data = &buf[..n];
     // 获取数据的长度
     print(&format!("接收数据的长度为: {}", recv_data.len()))?;
     // 对二进制数据进行解码: UTF-8 where the article says "gbk".
@@ -88,17 +89,12 @@ fn run(addr: &str) -> io::Result<()> {
     Ok(())
 }
 
-/// The address as Python prints an address tuple: `('127.0.0.1', 40278)`; IPv6 as its 4-tuple.
-fn python_tuple(addr: SocketAddr) -> String {
+/// An address as Python prints it: `('127.0.0.1', 40278)`; for IPv6 its
+/// 4-tuple, `('::1', 40278, 0, 0)` (flow info: 0 as Linux gives it).
+fn py_addr(addr: SocketAddr) -> String {
     match addr {
         SocketAddr::V4(a) => format!("('{}', {})", a.ip(), a.port()),
-        SocketAddr::V6(a) => format!(
-            "('{}', {}, {}, {})",
-            a.ip(),
-            a.port(),
-            a.flowinfo(),
-            a.scope_id()
-        ),
+        SocketAddr::V6(a) => format!("('{}', {}, 0, {})", a.ip(), a.port(), a.scope_id()),
     }
 }
 
@@ -125,10 +121,14 @@ fn addr_arg(default: &str) -> String {
 
 /// HOST:PORT with a host, and a port of digits only (`+80` is no port) up to 65535.
 fn is_host_port(a: &str) -> bool {
-    let Some((host, port)) = a.rsplit_once(':') else {
-        return false;
-    };
-    !host.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) && port.parse::<u16>().is_ok()
+    match a.rsplit_once(':') {
+        Some((host, port)) => {
+            !host.is_empty()
+                && port.bytes().all(|b| b.is_ascii_digit())
+                && port.parse::<u16>().is_ok()
+        }
+        None => false,
+    }
 }
 
 /// Bad usage: what is wrong, a blank line, the usage; exit 2.

@@ -20,7 +20,11 @@
 //! - a client that says nothing for 30 s (`IDLE_SECS=N`: N s) is let go, and
 //!   one that reads none of its answers for 10 s too, so idle clients cannot
 //!   use up the server's threads and file descriptors; the error of one
-//!   connection is one line on stderr, and the server goes on.
+//!   connection is one line on stderr, and the server goes on, where the
+//!   Python's thread would die with a traceback;
+//! - a bare PORT (`9999`) is bad usage, where the Python took `[HOST:]PORT`;
+//! - an IPv6 address (`[::1]:9999`) works too; the Python listens on IPv4
+//!   only (AF_INET).
 
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -40,16 +44,17 @@ A client silent for 30 s is let go; IDLE_SECS=N in the environment makes it N s.
 const TIMEOUT: Duration = Duration::from_secs(10);
 
 fn main() {
-    let addr = addr_arg(DEFAULT_ADDR);
-    if let Err(e) = run(&addr) {
+    let listen_addr = addr_arg(DEFAULT_ADDR);
+    if let Err(e) = run(&listen_addr) {
         quit(1, &format!("tcp-hello-server: {e}"));
     }
 }
 
-fn run(addr: &str) -> io::Result<()> {
+fn run(listen_addr: &str) -> io::Result<()> {
     // 监听端口: socket() + bind() + listen() are one call in Rust
     // (std's backlog is 128, not the article's 5).
-    let s = TcpListener::bind(addr).map_err(|e| context("cannot listen on", addr, e))?;
+    let s =
+        TcpListener::bind(listen_addr).map_err(|e| context("cannot listen on", listen_addr, e))?;
     print(&format!("Listening on {}", s.local_addr()?))?;
     print("Waiting for connection...")?;
     loop {
@@ -65,19 +70,25 @@ fn run(addr: &str) -> io::Result<()> {
                 continue;
             }
         };
-        // 创建新线程来处理TCP连接:
-        let t = thread::Builder::new().spawn(move || {
-            if let Err(e) = tcplink(sock, addr) {
-                // A reset or a vanished client ends only its own connection
-                // (`sock` closed as tcplink returned).
-                warn(&format!("connection from {addr}: {e}"));
-                let _ = print(&format!("Connection from {addr} closed."));
-            }
-        });
+        // 创建新线程来处理TCP连接: spawn() is Python's
+        // `Thread(target=tcplink, args=(sock, addr))` and `t.start()` in one
+        // call. It returns a Result: when the OS has no thread to give, an
+        // error, not a panic.
+        let t = thread::Builder::new().spawn(move || serve(sock, addr));
         if let Err(e) = t {
             // The OS refused a thread; `sock` went with the closure: closed.
             warn(&format!("no thread for {addr}: {e}"));
         }
+    }
+}
+
+/// The new thread's work: tcplink(), and the one line of its error. A
+/// reset or a vanished client ends only its own connection (`sock` was
+/// closed as tcplink returned).
+fn serve(sock: TcpStream, addr: SocketAddr) {
+    if let Err(e) = tcplink(sock, addr) {
+        warn(&format!("connection from {addr}: {e}"));
+        let _ = print(&format!("Connection from {addr} closed."));
     }
 }
 
@@ -87,16 +98,17 @@ fn tcplink(mut sock: TcpStream, addr: SocketAddr) -> io::Result<()> {
     // none of its answers for TIMEOUT, gives its thread and socket back.
     sock.set_read_timeout(Some(idle()))?;
     sock.set_write_timeout(Some(TIMEOUT))?;
+    // sock.send(b'Welcome!'): write_all, like sendall(), sends every byte.
     sock.write_all(b"Welcome!")?;
     let mut data = [0; 1024];
     loop {
-        // Up to 1024 bytes, like recv(1024). TCP keeps no message
+        // data = sock.recv(1024): up to 1024 bytes. TCP keeps no message
         // boundaries: a long message arrives in several reads, and each is
         // answered on its own.
         let n = match sock.read(&mut data) {
             Ok(n) => n, // Ok(0) is Python's b'': the client closed
             // A read timeout is WouldBlock on Unix, TimedOut on Windows.
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+            Err(e) if e.kind() == ErrorKind::WouldBlock || e.kind() == ErrorKind::TimedOut => {
                 let secs = idle().as_secs();
                 warn(&format!(
                     "connection from {addr}: idle for {secs} s, closing it"
@@ -111,6 +123,7 @@ fn tcplink(mut sock: TcpStream, addr: SocketAddr) -> io::Result<()> {
             break;
         }
         let reply = format!("Hello, {}!", String::from_utf8_lossy(&data[..n]));
+        // sock.send(...): write_all, like sendall(), sends every byte.
         sock.write_all(reply.as_bytes())?;
     }
     drop(sock); // sock.close()
@@ -119,11 +132,16 @@ fn tcplink(mut sock: TcpStream, addr: SocketAddr) -> io::Result<()> {
 }
 
 /// How long a client may stay silent before it is let go: 30 s, as programs
-/// talk here, not people; IDLE_SECS=N sets N seconds (the tests use 1). A
-/// timeout of 0 s is no timeout to the OS: it keeps the 30 s.
+/// talk here, not people; IDLE_SECS=N sets N seconds (the tests use 1).
 fn idle() -> Duration {
-    let secs = env::var("IDLE_SECS").ok().and_then(|s| s.parse().ok());
-    Duration::from_secs(secs.filter(|&n| n > 0).unwrap_or(30))
+    let secs = match env::var("IDLE_SECS") {
+        Ok(text) => text.parse().unwrap_or(0),
+        Err(_) => 0,
+    };
+    if secs == 0 {
+        return Duration::from_secs(30); // unset, not a number, or 0 (the OS refuses a zero timeout)
+    }
+    Duration::from_secs(secs)
 }
 
 /// ADDR from the command line, or the article's; `--help` and mistakes end here.
@@ -149,10 +167,14 @@ fn addr_arg(default: &str) -> String {
 
 /// HOST:PORT with a host, and a port of digits only (`+80` is no port) up to 65535.
 fn is_host_port(a: &str) -> bool {
-    let Some((host, port)) = a.rsplit_once(':') else {
-        return false;
-    };
-    !host.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) && port.parse::<u16>().is_ok()
+    match a.rsplit_once(':') {
+        Some((host, port)) => {
+            !host.is_empty()
+                && port.bytes().all(|b| b.is_ascii_digit())
+                && port.parse::<u16>().is_ok()
+        }
+        None => false,
+    }
 }
 
 /// Bad usage: what is wrong, a blank line, the usage; exit 2.

@@ -13,38 +13,59 @@ const BUFSIZ: usize = 1024;
 /// How long we wait for a connect and for each answer.
 const TIMEOUT: Duration = Duration::from_secs(10);
 
+// The loop is the Python's `while True:`, its steps in the Python's order
+// (clippy would fold the input into a `while let` condition).
+#[allow(clippy::while_let_loop)]
 pub fn run(addr: &str) -> io::Result<()> {
     // tcpCliSock = socket(AF_INET, SOCK_STREAM); tcpCliSock.connect(ADDR): one call in Rust.
     let mut tcp_cli_sock = connect(addr)?;
     // Not in the article: a server that never answers (or a one-at-a-time
     // server busy with another client) ends the client after 10 s.
     tcp_cli_sock.set_read_timeout(Some(TIMEOUT))?;
-    let mut data = [0; BUFSIZ];
+    // The Python's `data` is first the line typed, then the bytes received:
+    // here `data`, then `buf`.
+    let mut buf = [0; BUFSIZ];
 
     loop {
-        // data = input('> '); end of input (where Python raises EOFError) reads as an empty line.
-        let data_out = crate::input("> ")?.unwrap_or_default();
+        // data = input('> '); end of input (where Python raises EOFError) ends too.
+        let Some(data) = crate::input("> ")? else {
+            break;
+        };
         // if not data: break
-        if data_out.is_empty() {
+        if data.is_empty() {
             break;
         }
-        // tcpCliSock.send(bytes(data, 'utf-8'))
-        match tcp_cli_sock.write_all(data_out.as_bytes()) {
+        // tcpCliSock.send(bytes(data, 'utf-8')); write_all, like sendall(), sends every byte.
+        match tcp_cli_sock.write_all(data.as_bytes()) {
             Ok(()) => {}
-            Err(e) if gone(&e) => return closed(addr),
+            // The server closed or reset the connection: a clean end.
+            Err(e)
+                if e.kind() == ErrorKind::BrokenPipe || e.kind() == ErrorKind::ConnectionReset =>
+            {
+                crate::warn("client", &format!("server {addr} closed the connection"));
+                break;
+            }
             Err(e) => return Err(crate::context("cannot send to", addr, e)),
         }
         // data = tcpCliSock.recv(BUFSIZ): one read of up to 1024 bytes, as
         // the article does; an answer longer than that shows in pieces, the
         // rest on the next turn (TCP keeps no message boundaries).
-        let n = match tcp_cli_sock.read(&mut data) {
-            Ok(0) => return closed(addr), // if not data: break
+        let n = match tcp_cli_sock.read(&mut buf) {
+            // if not data: break
+            Ok(0) => {
+                crate::warn("client", &format!("server {addr} closed the connection"));
+                break;
+            }
             Ok(n) => n,
-            Err(e) if gone(&e) => return closed(addr),
+            // A reset: the server has gone as well.
+            Err(e) if e.kind() == ErrorKind::ConnectionReset => {
+                crate::warn("client", &format!("server {addr} closed the connection"));
+                break;
+            }
             Err(e) => return Err(crate::context("no answer from", addr, e)),
         };
         // print(data.decode('utf-8'))
-        crate::print(&crate::show(&data[..n]))?;
+        crate::print(&crate::show(&buf[..n]))?;
     }
     // tcpCliSock.close()
     drop(tcp_cli_sock);
@@ -78,18 +99,4 @@ fn at(addr: &str, ip: SocketAddr) -> String {
     } else {
         format!("{addr} ({ip})")
     }
-}
-
-/// Did the server close or reset the connection?
-fn gone(e: &io::Error) -> bool {
-    matches!(
-        e.kind(),
-        ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted | ErrorKind::BrokenPipe
-    )
-}
-
-/// The server has gone: a clean end (exit 0), said on stderr.
-fn closed(addr: &str) -> io::Result<()> {
-    crate::warn("client", &format!("server {addr} closed the connection"));
-    Ok(())
 }

@@ -18,7 +18,15 @@
 //!   again, ends cleanly at end of input, and waits at most 10 s to connect
 //!   and for each answer;
 //! - the server lets a client silent for 5 minutes go (IDLE_SECS=N: N
-//!   seconds), and one that takes no answer for 10 s.
+//!   seconds), and one that takes no answer for 10 s; the error of one
+//!   client is one line on stderr, and the server goes on with the next;
+//! - the server prints `Listening on HOST:PORT` first; a bare PORT (`25677`)
+//!   is bad usage, where the Python took `[HOST:]PORT`;
+//! - with stdin piped (no Enter echoed), the client ends each prompt's line
+//!   itself: `> ` then a newline, then the answer, where Python prints
+//!   `> [...]` on one line;
+//! - a server that closes ends the client with exit 0 and one line on
+//!   stderr, `server ADDR closed the connection`.
 
 mod client;
 mod server;
@@ -45,7 +53,8 @@ fn main() {
                 arg.to_string_lossy()
             )),
             Some(a) if a.starts_with('-') => usage_error(&format!("unknown option `{a}`")),
-            Some(a @ ("server" | "client")) if role.is_none() => role = Some(a.to_string()),
+            Some("server") if role.is_none() => role = Some("server".to_string()),
+            Some("client") if role.is_none() => role = Some("client".to_string()),
             Some(a) if role.is_none() => usage_error(&format!(
                 "unknown role `{a}`: expected `server` or `client`"
             )),
@@ -56,8 +65,9 @@ fn main() {
             Some(a) => addr = Some(a.to_string()),
         }
     }
-    let Some(role) = role else {
-        usage_error(NO_ROLE)
+    let role = match role {
+        Some(role) => role,
+        None => usage_error(NO_ROLE),
     };
     let addr = addr.unwrap_or_else(|| DEFAULT_ADDR.to_string());
     let result = if role == "server" {
@@ -142,10 +152,14 @@ fn print(line: &str) -> io::Result<()> {
     }
 }
 
-/// The prompt, with no newline: flushed, so it shows before we wait.
-fn write_prompt(prompt: &str) -> io::Result<()> {
+/// input()'s prompt: it has no newline, so it is flushed to be seen at once.
+fn prompt(text: &str) -> io::Result<()> {
     let mut stdout = io::stdout();
-    match write!(stdout, "{prompt}").and_then(|()| stdout.flush()) {
+    let mut result = write!(stdout, "{text}");
+    if result.is_ok() {
+        result = stdout.flush();
+    }
+    match result {
         Err(e) if e.kind() != ErrorKind::BrokenPipe => Err(console(e)),
         _ => Ok(()),
     }
@@ -160,11 +174,12 @@ fn console(e: io::Error) -> io::Error {
 /// `None` at end of input (where Python raises EOFError). A line longer
 /// than the server reads at once (recv(1024)) is refused, skipped to its
 /// newline, and asked again, so no read grows without bound.
-fn input(prompt: &str) -> io::Result<Option<String>> {
+fn input(prompt_text: &str) -> io::Result<Option<String>> {
     let mut stdin = io::stdin().lock();
     loop {
-        write_prompt(prompt)?;
+        prompt(prompt_text)?;
         let mut line = Vec::new();
+        // at most LINE_MAX bytes and the "\r\n" that ends them
         let n = (&mut stdin)
             .take(LINE_MAX as u64 + 2)
             .read_until(b'\n', &mut line)

@@ -20,7 +20,7 @@ pub fn run(addr: &str) -> io::Result<()> {
     let tcp_ser_sock =
         TcpListener::bind(addr).map_err(|e| crate::context("cannot listen on", addr, e))?;
     crate::print(&format!("Listening on {}", tcp_ser_sock.local_addr()?))?;
-    let idle = idle();
+    let idle_limit = idle();
     let mut data = [0; BUFSIZ];
 
     loop {
@@ -38,11 +38,11 @@ pub fn run(addr: &str) -> io::Result<()> {
             }
         };
         // print('...connected from:', addr)
-        crate::print(&format!("...connected from: {}", python_addr(addr)))?;
-        // Not in the article: a client silent for `idle` is let go, and one
+        crate::print(&format!("...connected from: {}", py_addr(addr)))?;
+        // Not in the article: a client silent for `idle_limit` is let go, and one
         // that takes no answer (its buffers full) for 10 s, so that neither
         // holds the one-at-a-time server for ever.
-        if let Err(e) = tcp_cli_sock.set_read_timeout(Some(idle)) {
+        if let Err(e) = tcp_cli_sock.set_read_timeout(Some(idle_limit)) {
             let_go(addr, e); // a client already reset (macOS says so here)
             continue;
         }
@@ -57,8 +57,10 @@ pub fn run(addr: &str) -> io::Result<()> {
             let n = match tcp_cli_sock.read(&mut data) {
                 Ok(0) => break, // if not data: break
                 Ok(n) => n,
-                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                    let why = format!("{addr} said nothing for {} s: let go", idle.as_secs());
+                // A read timeout is WouldBlock on Unix, TimedOut on Windows.
+                Err(e) if e.kind() == ErrorKind::WouldBlock || e.kind() == ErrorKind::TimedOut => {
+                    let secs = idle_limit.as_secs();
+                    let why = format!("{addr} said nothing for {secs} s: let go");
                     crate::warn("server", &why);
                     break;
                 }
@@ -68,7 +70,8 @@ pub fn run(addr: &str) -> io::Result<()> {
                 }
             };
             // tcpCliSock.send(bytes('[%s] %s' % (ctime(), data.decode('utf-8')), 'utf-8'))
-            let reply = format!("[{}] {}", ctime(now()), String::from_utf8_lossy(&data[..n]));
+            let text = String::from_utf8_lossy(&data[..n]);
+            let reply = format!("[{}] {}", ctime(SystemTime::now()), text);
             if let Err(e) = tcp_cli_sock.write_all(reply.as_bytes()) {
                 let_go(addr, e);
                 break;
@@ -77,6 +80,8 @@ pub fn run(addr: &str) -> io::Result<()> {
         // tcpCliSock.close()
         drop(tcp_cli_sock);
     }
+    // tcpSerSock.close(): never reached, in the Python either; the loop
+    // serves for ever (the article says so too).
 }
 
 /// A client's connection failed: one line on stderr; the server goes on
@@ -88,7 +93,7 @@ fn let_go(addr: SocketAddr, e: io::Error) {
 
 /// An address as Python prints it: `('127.0.0.1', 40278)`; for IPv6 its
 /// 4-tuple, `('::1', 40278, 0, 0)` (flow info: 0 as Linux gives it).
-fn python_addr(addr: SocketAddr) -> String {
+fn py_addr(addr: SocketAddr) -> String {
     match addr {
         SocketAddr::V4(a) => format!("('{}', {})", a.ip(), a.port()),
         SocketAddr::V6(a) => format!("('{}', {}, 0, {})", a.ip(), a.port(), a.scope_id()),
@@ -96,47 +101,59 @@ fn python_addr(addr: SocketAddr) -> String {
 }
 
 /// How long a client may stay silent before it is let go: 5 minutes, a
-/// person typing slowly; IDLE_SECS=N sets N seconds, N above 0 (the tests use 1).
+/// person typing slowly; IDLE_SECS=N sets N seconds (the tests use 1).
 fn idle() -> Duration {
-    let secs = env::var("IDLE_SECS").ok().and_then(|s| s.parse().ok());
-    Duration::from_secs(secs.filter(|&n| n > 0).unwrap_or(300))
-}
-
-/// Seconds since the Unix epoch, like time.time(); 0 for a clock set before 1970.
-fn now() -> u64 {
-    let since = SystemTime::now().duration_since(UNIX_EPOCH);
-    since.map_or(0, |d| d.as_secs())
+    let secs = match env::var("IDLE_SECS") {
+        Ok(text) => text.parse().unwrap_or(0),
+        Err(_) => 0,
+    };
+    if secs == 0 {
+        return Duration::from_secs(300); // unset, not a number, or 0 (the OS refuses a zero timeout)
+    }
+    Duration::from_secs(secs)
 }
 
 /// Python's time.ctime(): `Sat Nov  1 09:05:03 2026`, the day padded to two
-/// columns. In UTC: std cannot read the local time zone, and Python's
-/// ctime() uses local time, so the two agree where TZ=UTC.
-fn ctime(secs: u64) -> String {
+/// columns. In UTC: std cannot read the local time zone (Python's ctime()
+/// uses local time, so the two agree where TZ=UTC).
+fn ctime(now: SystemTime) -> String {
     const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]; // 1970-01-01 was a Thursday
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
-    let days = secs / 86_400;
-    let time = secs % 86_400;
-    // Days to a civil date (Howard Hinnant's algorithm): shift the year to
-    // start on 1 March so the leap day is the last day of a year, then count
-    // 400-year eras of 146097 days from 0000-03-01.
-    let era = (days + 719_468) / 146_097;
-    let doe = (days + 719_468) % 146_097; // day of era, 0..146096
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // year of era, 0..399
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // day of the March-based year
-    let mp = (5 * doy + 2) / 153; // month, March = 0
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 2 } else { mp - 10 }; // January = 0
-    let year = era * 400 + yoe + u64::from(month < 2);
+    // Seconds since 1970 (a clock set before then reads as 1970).
+    let secs = match now.duration_since(UNIX_EPOCH) {
+        Ok(since) => since.as_secs(),
+        Err(_) => 0,
+    };
+    let mut days = secs / 86_400;
     let weekday = WEEKDAYS[(days % 7) as usize];
-    let hms = format!("{:02}:{:02}:{:02}", time / 3600, time / 60 % 60, time % 60);
-    format!("{weekday} {} {day:>2} {hms} {year}", MONTHS[month as usize])
+    let mut year = 1970;
+    let mut month = 0;
+    while days >= month_length(year, month) {
+        days -= month_length(year, month);
+        month = (month + 1) % 12;
+        if month == 0 {
+            year += 1;
+        }
+    }
+    let secs = secs % 86_400; // into the day
+    let time = format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60);
+    format!("{weekday} {} {:>2} {time} {year}", MONTHS[month], days + 1)
+}
+
+/// Days in `month` (January = 0) of `year`, by the Gregorian rule: a leap
+/// year every 4th, but not every 100th, but every 400th.
+fn month_length(year: u64, month: usize) -> u64 {
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let february = if leap { 29 } else { 28 };
+    [31, february, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month]
 }
 
 #[cfg(test)]
 mod tests {
     use super::ctime;
+    use std::time::{Duration, UNIX_EPOCH};
 
     #[test]
     fn ctime_matches_python_at_known_instants() {
@@ -155,7 +172,8 @@ mod tests {
             (253_402_300_799, "Fri Dec 31 23:59:59 9999"),
         ];
         for (secs, text) in known {
-            assert_eq!(ctime(secs), text, "ctime({secs})");
+            let time = UNIX_EPOCH + Duration::from_secs(secs);
+            assert_eq!(ctime(time), text, "ctime({secs})");
         }
     }
 }

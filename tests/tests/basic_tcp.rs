@@ -105,3 +105,25 @@ fn basic_client_shows_an_answer_without_its_one_trailing_newline() {
         "connect to server successful\nWelcome to connect !\nclosed\n"
     );
 }
+
+/// Python's repr quotes with `"` bytes that hold a `'` and no `"`, and
+/// escapes only the quote it quotes with: what basic_server prints for
+/// each message is exactly what `print(data)` prints in Python.
+#[test]
+fn basic_server_quotes_the_bytes_as_python_s_repr_does() {
+    let cases: [(&[u8], &str); 4] = [
+        (b"it's", "b\"it's\""),
+        (b"say \"hi\"", "b'say \"hi\"'"),
+        (b"it's \"hi\"", "b'it\\'s \"hi\"'"),
+        (b"\\'\x1b", "b\"\\\\'\\x1b\""),
+    ];
+    for (sent, repr) in cases {
+        let (server, addr) = Proc::server(&example("basic_server"), &["127.0.0.1:0"]);
+        let mut s = connect(addr);
+        s.write_all(sent).unwrap();
+        assert_eq!(read_to_close(&mut s), WELCOME);
+        let exit = server.wait_exit();
+        let expected = format!("connect to client successful\n{repr}\nclosed\n");
+        assert!(exit.stdout.ends_with(&expected), "{sent:?}: {exit:?}");
+    }
+}

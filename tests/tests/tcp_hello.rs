@@ -463,6 +463,28 @@ fn one_shot_client_sends_the_greeting_and_prints_the_raw_and_decoded_reply() {
     );
 }
 
+/// The raw reply is printed as Python's repr prints bytes: quoted with `"`
+/// when it holds a `'` and no `"`, only the quoting quote escaped.
+#[test]
+fn one_shot_client_prints_the_raw_reply_quoted_as_python_s_repr_does() {
+    let cases: [(&[u8], &str); 3] = [
+        (b"it's", "b\"it's\""),
+        (b"say \"hi\"", "b'say \"hi\"'"),
+        (b"it's \"hi\"", "b'it\\'s \"hi\"'"),
+    ];
+    for (reply, repr) in cases {
+        let (listener, addr) = listen();
+        let client = Proc::example("one_shot_client", &[&addr.to_string()]);
+        let mut s = accept(&listener);
+        expect_bytes(&mut s, GREETING.as_bytes());
+        s.write_all(reply).unwrap();
+        let exit = client.wait_exit();
+        assert_eq!(exit.code(), 0, "{exit:?}");
+        let first = exit.stdout.lines().next().unwrap_or_default();
+        assert_eq!(first, repr, "{reply:?}: {exit:?}");
+    }
+}
+
 #[test]
 fn one_shot_client_and_server_talk() {
     let (server, addr) = Proc::server(&example("one_shot_server"), &["127.0.0.1:0"]);

@@ -309,17 +309,20 @@ fn udp_timestamp_server_prints_an_ipv6_sender_as_ip_and_port() {
     );
 }
 
-/// Where the hosts file names `localhost` `::1` first (stock Debian's,
-/// sorted), `server localhost:0` binds [::1]; the client given the same
-/// name must send there, not to 127.0.0.1. Run in a network and mount
-/// namespace of its own (`unshare -mn`, root only) with a hosts file of
-/// the test's own over /etc/hosts; skipped with a line where it cannot.
+/// Starts `udp-timestamp server_args` in a network and mount namespace of
+/// its own (`unshare -mn`, root only) where a hosts file of the test's own,
+/// over /etc/hosts, names `localhost` `::1` first (stock Debian's, sorted).
+/// Returns the server and the address it bound; None (after a line saying
+/// why) where no such namespace can be made.
 #[cfg(target_os = "linux")]
-#[test]
-fn udp_timestamp_client_and_server_given_one_name_meet_where_it_names_ipv6_first() {
+fn server_where_localhost_is_ipv6_first(server_args: &[&str]) -> Option<(Proc, SocketAddr)> {
     use std::path::Path;
     use std::process::{Command, Stdio};
-    let hosts = std::env::temp_dir().join(format!("udp-timestamp-hosts-{}", std::process::id()));
+    let hosts = std::env::temp_dir().join(format!(
+        "udp-timestamp-hosts-{}-{}",
+        std::process::id(),
+        server_args.len()
+    ));
     std::fs::write(&hosts, "::1 localhost\n127.0.0.1 localhost\n").unwrap();
     let hosts = hosts.to_str().unwrap().to_string();
     let script = r#"ip link set lo up && mount --bind "$0" /etc/hosts && exec "$@""#;
@@ -330,36 +333,65 @@ fn udp_timestamp_client_and_server_given_one_name_meet_where_it_names_ipv6_first
     if !probe.is_ok_and(|s| s.success()) {
         eprintln!("skipped: needs root, unshare and ip for a namespace of its own");
         let _ = std::fs::remove_file(&hosts);
-        return;
+        return None;
     }
     let path = program("udp-timestamp");
     let path = path.to_str().unwrap();
-    let args = [
-        "-mn",
-        "sh",
-        "-c",
-        script,
-        &hosts,
-        path,
-        "server",
-        "localhost:0",
-    ];
+    let mut args = vec!["-mn", "sh", "-c", script, &hosts, path];
+    args.extend_from_slice(server_args);
     let (server, addr) = Proc::server(Path::new("unshare"), &args);
     let _ = std::fs::remove_file(&hosts); // mounted already
+    Some((server, addr))
+}
+
+/// `udp-timestamp client ARGS` in the namespace of `server`, typing `hello`
+/// and then end of input; returns how it ended.
+#[cfg(target_os = "linux")]
+fn client_in_namespace_of(server: &Proc, client_args: &[&str]) -> Exit {
+    let pid = server.pid().to_string();
+    let path = program("udp-timestamp");
+    let mut args = vec!["-t", &pid, "-n", "-m", path.to_str().unwrap()];
+    args.extend_from_slice(client_args);
+    let mut client = Proc::start(std::path::Path::new("nsenter"), &args);
+    client.type_in("hello\n");
+    client.close_stdin();
+    client.wait_exit()
+}
+
+/// Where `localhost` names ::1 first, `server localhost:0` binds [::1]; the
+/// client given the same name must send there, not to 127.0.0.1.
+#[cfg(target_os = "linux")]
+#[test]
+fn udp_timestamp_client_and_server_given_one_name_meet_where_it_names_ipv6_first() {
+    let Some((server, addr)) = server_where_localhost_is_ipv6_first(&["server", "localhost:0"])
+    else {
+        return;
+    };
     if !addr.is_ipv6() {
         eprintln!("skipped: no IPv6 in the namespace, the server bound {addr}");
         return;
     }
-    let pid = server.pid().to_string();
     let name = format!("localhost:{}", addr.port());
-    let args = ["-t", &pid, "-n", "-m", path, "client", &name];
-    let mut client = Proc::start(Path::new("nsenter"), &args);
-    client.type_in("hello\n");
-    client.close_stdin();
-    let exit = client.wait_exit();
+    let exit = client_in_namespace_of(&server, &["client", &name]);
     assert_eq!((exit.code(), exit.stderr.as_str()), (0, ""), "{exit:?}");
     assert!(is_ctime(answers(&exit.stdout)[0]), "{exit:?}");
     server.wait_stdout("...received from and returned to: ('::1', ", 1);
+}
+
+/// The two sides started with no ADDR meet, even where `localhost` names
+/// ::1 first: both default to 127.0.0.1:23135 (a client defaulting to
+/// `localhost:23135` sent to [::1]:23135 and heard "port unreachable").
+#[cfg(target_os = "linux")]
+#[test]
+fn udp_timestamp_client_and_server_with_no_addr_meet_where_localhost_is_ipv6_first() {
+    let Some((server, addr)) = server_where_localhost_is_ipv6_first(&["server"]) else {
+        return;
+    };
+    assert_eq!(addr.to_string(), "127.0.0.1:23135");
+    let exit = client_in_namespace_of(&server, &["client"]);
+    assert_eq!((exit.code(), exit.stderr.as_str()), (0, ""), "{exit:?}");
+    assert!(is_ctime(answers(&exit.stdout)[0]), "{exit:?}");
+    server.wait_stdout("...received from and returned to: ('127.0.0.1', ", 1);
 }
 
 #[test]
@@ -371,13 +403,21 @@ fn udp_timestamp_without_a_role_says_which_side_to_run_and_exits_2() {
         "say which side to run: `cargo run -p udp-timestamp -- server` in one terminal, \
          then `cargo run -p udp-timestamp -- client` in another",
     );
-    let defaults = ["localhost:23135", "127.0.0.1:23135"];
+    // Both sides default to 127.0.0.1:23135, so that they meet wherever
+    // `localhost` names ::1 first (the Python's AF_INET client reaches
+    // 127.0.0.1 for 'localhost').
+    let defaults = [
+        "server [ADDR]   (default 127.0.0.1:23135",
+        "client [ADDR]   (default 127.0.0.1:23135",
+    ];
     assert_help(
         &udp_timestamp,
         &["-h"],
         "usage: udp-timestamp server [ADDR]",
         &defaults,
     );
+    let usage = Proc::program("udp-timestamp", &["--help"]).wait_exit();
+    assert!(!usage.stdout.contains("localhost"), "{usage:?}");
 }
 
 #[cfg(unix)]

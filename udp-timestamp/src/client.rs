@@ -15,16 +15,21 @@ const BUFSIZ: usize = 1024;
 /// How long we wait for a reply that is due.
 const TIMEOUT: Duration = Duration::from_secs(10);
 
+// The loop is the Python's `while True:`, its steps in the Python's order
+// (clippy would fold the input into a `while let` condition).
+#[allow(clippy::while_let_loop)]
 pub fn run(addr: &str) -> io::Result<()> {
     // ADDR = (HOST, PORT): the name's first address in the resolver's
     // order, the one the server's bind takes first given the same name, so
     // that the two meet (`localhost` may name ::1 first, then 127.0.0.1).
-    let ip = match addr.to_socket_addrs().map(|mut ips| ips.next()) {
-        Ok(Some(ip)) => ip,
-        Ok(None) => return Err(io::Error::other(format!("{addr} names no address"))),
-        Err(e) => return Err(crate::context("cannot resolve", addr, e)),
+    let mut ips = addr
+        .to_socket_addrs()
+        .map_err(|e| crate::context("cannot resolve", addr, e))?;
+    let ip = match ips.next() {
+        Some(ip) => ip,
+        None => return Err(io::Error::other(format!("{addr}: the name has no address"))),
     };
-    let at = at(addr, ip);
+    let server = at(addr, ip);
     // udpCliSock = socket(AF_INET, SOCK_DGRAM): of the address's family.
     // Python binds a free port on the first sendto(); Rust names that step:
     // port 0.
@@ -37,29 +42,34 @@ pub fn run(addr: &str) -> io::Result<()> {
     // server is there.
     udp_cli_sock
         .connect(ip)
-        .map_err(|e| crate::context("cannot connect to", &at, e))?;
+        .map_err(|e| crate::context("cannot connect to", &server, e))?;
     udp_cli_sock.set_read_timeout(Some(TIMEOUT))?;
     // 64 KiB, room for any datagram: Windows fails a read into less
     // (WSAEMSGSIZE) where Linux cuts the datagram to BUFSIZ, as Python does.
     let mut reply = vec![0; 65536];
 
     loop {
-        // data = input('> '); end of input reads as an empty line (Python
-        // raises EOFError there).
-        let data = input("> ")?.unwrap_or_default();
+        // data = input('> '); end of input (where Python raises EOFError) ends too.
+        let Some(data) = input("> ")? else {
+            break;
+        };
         if data.is_empty() {
             break; // if not data: break
         }
         // udpCliSock.sendto(bytes(data,'utf-8'),ADDR)
         udp_cli_sock
             .send(data.as_bytes())
-            .map_err(|e| crate::context("cannot send to", &at, e))?;
+            .map_err(|e| crate::context("cannot send to", &server, e))?;
         // data, ADDR = udpCliSock.recvfrom(BUFSIZ)
-        let n = match udp_cli_sock.recv(&mut reply) {
+        let mut n = match udp_cli_sock.recv(&mut reply) {
             Ok(0) => break, // if not data: break
-            Ok(n) => n.min(BUFSIZ),
-            Err(e) => return Err(crate::context("no reply from", &at, e)),
+            Ok(n) => n,
+            Err(e) => return Err(crate::context("no reply from", &server, e)),
         };
+        // recvfrom(BUFSIZ) keeps the first 1024 bytes
+        if n > BUFSIZ {
+            n = BUFSIZ;
+        }
         // print(data.decode('utf-8')), control characters escaped
         crate::print(&show(&reply[..n]))?;
     }
@@ -82,18 +92,22 @@ fn at(addr: &str, ip: SocketAddr) -> String {
 /// `None` at end of input (where Python raises EOFError). A line longer
 /// than the server reads at once (recv(1024)) is refused, skipped to its
 /// newline, and asked again, so no read grows without bound.
-fn input(prompt: &str) -> io::Result<Option<String>> {
+fn input(prompt_text: &str) -> io::Result<Option<String>> {
     let mut stdin = io::stdin().lock();
     loop {
-        crate::write_flushed(prompt)?; // the prompt has no newline: flush it
+        crate::prompt(prompt_text)?;
         let mut line = Vec::new();
-        let mut part = (&mut stdin).take(BUFSIZ as u64 + 2);
-        let n = part.read_until(b'\n', &mut line).map_err(crate::console)?;
-        if n == 0 || !io::stdin().is_terminal() {
-            crate::print("")?; // end the prompt's line: no Enter was echoed
-        }
+        // at most BUFSIZ bytes and the "\r\n" that ends them
+        let n = (&mut stdin)
+            .take(BUFSIZ as u64 + 2)
+            .read_until(b'\n', &mut line)
+            .map_err(crate::console)?;
         if n == 0 {
-            return Ok(None); // end of input
+            crate::print("")?; // end the prompt's line
+            return Ok(None);
+        }
+        if !io::stdin().is_terminal() {
+            crate::print("")?; // no Enter was echoed: end the prompt's line ourselves
         }
         if !line.ends_with(b"\n") && n == BUFSIZ + 2 {
             stdin.skip_until(b'\n').map_err(crate::console)?; // the rest of a line too long
@@ -111,8 +125,9 @@ fn input(prompt: &str) -> io::Result<Option<String>> {
 /// newline dropped, every control character but tab escaped (`\u{1b}`) so a
 /// peer cannot drive the terminal.
 fn show(data: &[u8]) -> String {
+    let text = String::from_utf8_lossy(trim_newline(data));
     let mut shown = String::new();
-    for c in String::from_utf8_lossy(trim_newline(data)).chars() {
+    for c in text.chars() {
         if c.is_control() && c != '\t' {
             shown.push_str(&c.escape_unicode().to_string());
         } else {
@@ -122,8 +137,10 @@ fn show(data: &[u8]) -> String {
     shown
 }
 
-/// `data` without its line end: one trailing `\n`, `\r\n` (or a lone `\r`).
+/// `data` without one trailing `\n` or `\r\n`.
 fn trim_newline(data: &[u8]) -> &[u8] {
-    let line = data.strip_suffix(b"\n").unwrap_or(data);
-    line.strip_suffix(b"\r").unwrap_or(line)
+    if let Some(line) = data.strip_suffix(b"\r\n") {
+        return line;
+    }
+    data.strip_suffix(b"\n").unwrap_or(data)
 }

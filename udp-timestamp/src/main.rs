@@ -12,7 +12,15 @@
 //! the arguments, picks one, and holds what both use: errors and printing.
 //!
 //! Differences from the article: ctime is UTC (std cannot read the local
-//! time zone); the server listens on 127.0.0.1, not every interface, and
+//! time zone); the client's default is 127.0.0.1:23135, not SPEC's
+//! `localhost:23135`, so that the two defaults always meet (the Python's
+//! AF_INET socket reaches 127.0.0.1 for `localhost`, where our client
+//! would take ::1 if the name gives it first); the server prints
+//! `Listening on HOST:PORT` first; a bare PORT (`23135`) is bad usage,
+//! where the Python took `[HOST:]PORT`; the server goes on after an error
+//! with one client, with one line on stderr; bytes that are not UTF-8
+//! become replacement characters (the Python raises); the server listens
+//! on 127.0.0.1, not every interface, and
 //! prints an IPv6 sender as `('::1', PORT)`; the address can be given; the
 //! client sends to the first address its name resolves to, from a socket
 //! of that family (the server given the same name binds that address), and
@@ -28,8 +36,13 @@ mod server;
 use std::io::{self, ErrorKind, Write};
 use std::{env, process};
 
+/// The article's address for both sides, but the server's HOST '' (every
+/// interface) is 127.0.0.1 here, reachable from this machine only; and the
+/// client's 'localhost' is 127.0.0.1 too, what the Python's AF_INET socket
+/// reaches: where `localhost` names ::1 first, the two defaults still meet.
+const DEFAULT_ADDR: &str = "127.0.0.1:23135";
 const USAGE: &str = "usage: udp-timestamp server [ADDR]   (default 127.0.0.1:23135; everywhere: 0.0.0.0:PORT)
-       udp-timestamp client [ADDR]   (default localhost:23135; gives up after 10 s without a reply)";
+       udp-timestamp client [ADDR]   (default 127.0.0.1:23135; gives up after 10 s without a reply)";
 const NO_ROLE: &str = "say which side to run: `cargo run -p udp-timestamp -- server` in one terminal, \
                        then `cargo run -p udp-timestamp -- client` in another";
 
@@ -38,12 +51,15 @@ fn main() {
     let mut role = None;
     let mut addr = None;
     for arg in env::args_os().skip(1) {
-        let lossy = arg.to_string_lossy();
         match arg.to_str() {
             Some("-h" | "--help") => quit(0, USAGE),
-            None => usage_error(&format!("argument `{lossy}` is not valid UTF-8")),
+            None => usage_error(&format!(
+                "argument `{}` is not valid UTF-8",
+                arg.to_string_lossy()
+            )),
             Some(a) if a.starts_with('-') => usage_error(&format!("unknown option `{a}`")),
-            Some(a @ ("server" | "client")) if role.is_none() => role = Some(a.to_string()),
+            Some("server") if role.is_none() => role = Some("server".to_string()),
+            Some("client") if role.is_none() => role = Some("client".to_string()),
             Some(a) if role.is_none() => usage_error(&format!(
                 "unknown role `{a}`: expected `server` or `client`"
             )),
@@ -54,27 +70,31 @@ fn main() {
             Some(a) => addr = Some(a.to_string()),
         }
     }
-    let Some(role) = role else {
-        usage_error(NO_ROLE)
+    let role = match role {
+        Some(role) => role,
+        None => usage_error(NO_ROLE),
     };
-    // The article's addresses, but the server's HOST '' (every interface)
-    // is 127.0.0.1 here: reachable from this machine only.
+    let addr = addr.unwrap_or_else(|| DEFAULT_ADDR.to_string());
     let result = if role == "server" {
-        server::run(addr.as_deref().unwrap_or("127.0.0.1:23135"))
+        server::run(&addr)
     } else {
-        client::run(addr.as_deref().unwrap_or("localhost:23135"))
+        client::run(&addr)
     };
     if let Err(e) = result {
         quit(1, &format!("udp-timestamp {role}: {e}"));
     }
 }
 
-/// HOST:PORT with a host, and a port up to 65535 (`+80` is no port).
+/// HOST:PORT with a host, and a port of digits only (`+80` is no port) up to 65535.
 fn is_host_port(a: &str) -> bool {
-    let Some((host, port)) = a.rsplit_once(':') else {
-        return false;
-    };
-    !host.is_empty() && !port.starts_with('+') && port.parse::<u16>().is_ok()
+    match a.rsplit_once(':') {
+        Some((host, port)) => {
+            !host.is_empty()
+                && port.bytes().all(|b| b.is_ascii_digit())
+                && port.parse::<u16>().is_ok()
+        }
+        None => false,
+    }
 }
 
 /// Bad usage: what is wrong, a blank line, the usage; exit 2.
@@ -84,11 +104,11 @@ fn usage_error(why: &str) -> ! {
 
 /// Ends the program: `--help` (code 0) on stdout, anything else on stderr.
 fn quit(code: i32, text: &str) -> ! {
-    // A closed stdout or stderr is no reason to panic.
-    let _ = match code {
-        0 => writeln!(io::stdout(), "{text}"),
-        _ => writeln!(io::stderr(), "{text}"),
-    };
+    if code == 0 {
+        let _ = writeln!(io::stdout(), "{text}"); // a closed stdout is no reason to panic
+    } else {
+        let _ = writeln!(io::stderr(), "{text}");
+    }
     process::exit(code)
 }
 
@@ -110,19 +130,24 @@ fn context(doing: &str, place: &str, e: io::Error) -> io::Error {
     io::Error::new(e.kind(), format!("{doing} {place}: {e}{hint}"))
 }
 
-/// print(): one line on stdout.
+/// print(): one line on stdout. A stdout that fails (a full disk,
+/// `> /dev/full`) ends the program; one whose reader has gone (`| head -1`)
+/// does not: the line is dropped and the program goes on.
 fn print(line: &str) -> io::Result<()> {
-    write_flushed(&format!("{line}\n"))
+    match writeln!(io::stdout(), "{line}") {
+        Err(e) if e.kind() != ErrorKind::BrokenPipe => Err(console(e)),
+        _ => Ok(()),
+    }
 }
 
-/// `text` on stdout at once. A stdout that fails (a full disk,
-/// `> /dev/full`) ends the program; one whose reader has gone (`| head -1`)
-/// does not: the text is dropped and the program goes on.
-fn write_flushed(text: &str) -> io::Result<()> {
+/// input()'s prompt: it has no newline, so it is flushed to be seen at once.
+fn prompt(text: &str) -> io::Result<()> {
     let mut stdout = io::stdout();
-    let written = write!(stdout, "{text}");
-    let flushed = stdout.flush();
-    match written.and(flushed) {
+    let mut result = write!(stdout, "{text}");
+    if result.is_ok() {
+        result = stdout.flush();
+    }
+    match result {
         Err(e) if e.kind() != ErrorKind::BrokenPipe => Err(console(e)),
         _ => Ok(()),
     }

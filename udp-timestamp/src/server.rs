@@ -31,7 +31,8 @@ pub fn run(addr: &str) -> std::io::Result<()> {
             }
         };
         // udpSerSock.sendto(bytes(ctime(), 'utf-8'), addr)
-        if let Err(e) = udp_ser_sock.send_to(ctime(SystemTime::now()).as_bytes(), addr) {
+        let reply = ctime(SystemTime::now());
+        if let Err(e) = udp_ser_sock.send_to(reply.as_bytes(), addr) {
             crate::warn("server", &format!("cannot reply to {addr}: {e}"));
             continue;
         }
@@ -53,7 +54,10 @@ fn ctime(now: SystemTime) -> String {
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
     // Seconds since 1970 (a clock set before then reads as 1970).
-    let secs = now.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
+    let secs = match now.duration_since(UNIX_EPOCH) {
+        Ok(since) => since.as_secs(),
+        Err(_) => 0,
+    };
     let mut days = secs / 86_400;
     let weekday = WEEKDAYS[(days % 7) as usize];
     let mut year = 1970;
