@@ -210,13 +210,30 @@ impl Proc {
     /// `IDLE_SECS`), and stdout sent to `stdout`: piped and collected, or
     /// a file such as `/dev/full` (then [`Proc::stdout`] stays empty).
     pub fn start_with(path: &Path, args: &[&OsStr], env: &[(&str, &str)], stdout: Stdio) -> Proc {
+        Proc::start_stdio(path, args, env, Stdio::piped(), stdout)
+    }
+
+    /// Starts `path args` with stdin from `stdin` (such as `/dev/zero`,
+    /// then [`Proc::type_in`] cannot be used), stdout piped and collected.
+    pub fn start_stdin(path: &Path, args: &[&str], stdin: Stdio) -> Proc {
+        let args: Vec<&OsStr> = args.iter().map(OsStr::new).collect();
+        Proc::start_stdio(path, &args, &[], stdin, Stdio::piped())
+    }
+
+    fn start_stdio(
+        path: &Path,
+        args: &[&OsStr],
+        env: &[(&str, &str)],
+        stdin: Stdio,
+        stdout: Stdio,
+    ) -> Proc {
         let name = path
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
         let mut child = Command::new(path)
             .args(args)
             .envs(env.iter().copied())
-            .stdin(Stdio::piped())
+            .stdin(stdin)
             .stdout(stdout)
             .stderr(Stdio::piped())
             .env("RUST_BACKTRACE", "0")
