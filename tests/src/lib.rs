@@ -518,6 +518,14 @@ pub fn unused_udp_addr() -> SocketAddr {
     free
 }
 
+/// A loopback address whose port was free a moment ago (bound, then
+/// freed), for a server that cannot be told port 0 and name the port it
+/// got (the Python servers of the benches). Another process may take the
+/// port meanwhile: where nothing may listen, use [`unused_addr`].
+pub fn free_addr() -> SocketAddr {
+    listen().1
+}
+
 /// Sockets that hold a port for the whole test run.
 static HELD: Mutex<Vec<Box<dyn Send>>> = Mutex::new(Vec::new());
 
