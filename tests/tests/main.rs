@@ -26,3 +26,29 @@ fn silent_addr_drops_connects() {
     assert_eq!(e.kind(), std::io::ErrorKind::TimedOut, "{e}");
     assert!(started.elapsed() >= std::time::Duration::from_millis(900));
 }
+
+/// The harness's unused address refuses connects, and its port cannot be
+/// bound by anyone meanwhile (so no server of a parallel test gets it).
+#[test]
+fn unused_addr_refuses_and_cannot_be_taken() {
+    let addr = tests::unused_addr();
+    let e = std::net::TcpStream::connect_timeout(&addr, tests::DEADLINE).unwrap_err();
+    assert_eq!(e.kind(), std::io::ErrorKind::ConnectionRefused, "{e}");
+    let e = std::net::TcpListener::bind(addr).unwrap_err();
+    assert_eq!(e.kind(), std::io::ErrorKind::AddrInUse, "{e}");
+}
+
+/// The same for UDP: a datagram to it comes back as "port unreachable",
+/// which a connected socket reports on its next receive (Linux).
+#[cfg(target_os = "linux")]
+#[test]
+fn unused_udp_addr_refuses_and_cannot_be_taken() {
+    let addr = tests::unused_udp_addr();
+    let socket = tests::udp_socket();
+    socket.connect(addr).unwrap();
+    socket.send(b"anyone?").unwrap();
+    let e = socket.recv(&mut [0; 8]).unwrap_err();
+    assert_eq!(e.kind(), std::io::ErrorKind::ConnectionRefused, "{e}");
+    let e = std::net::UdpSocket::bind(addr).unwrap_err();
+    assert_eq!(e.kind(), std::io::ErrorKind::AddrInUse, "{e}");
+}
