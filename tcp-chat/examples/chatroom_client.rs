@@ -9,103 +9,98 @@
 //! ```
 //!
 //! Where the article's code misbehaves, this does what its text means:
-//! `0` quits (the article compares the string it read with the number 0,
-//! so it never did); the server's welcome is read on connecting (the
-//! article reads it as the first answer, so every answer came one turn
-//! late); `未收到数据` is printed when the server has closed (the article
-//! tests `recv()` for None, which it never returns), and the chat ends.
+//! - `0` quits (the article compares the string it read with the number 0,
+//!   so it never did); so does end of input;
+//! - the server's welcome is read on connecting (the article reads it as
+//!   the first answer, so every answer came one turn late);
+//! - `未收到数据` is printed when the server has closed (the article tests
+//!   `recv()` for None, which it never returns), and the chat ends.
+//!
 //! Also: an empty line is asked again (sending nothing, both sides would
-//! wait for ever), and so is a line over 1024 bytes (the server's recv(1024)
-//! would take it in pieces, out of turn); a welcome that does not come
-//! within 10 s (a silent server, or one busy with another client) ends the
-//! client with a line on stderr, exit 1; end of input quits.
+//! wait for ever), and so is a line over 1024 bytes (the server's
+//! recv(1024) would take it in pieces, out of turn); a connect or a welcome
+//! that takes over 10 s (a silent server, or one busy with another client)
+//! ends the client with a line on stderr, exit 1.
 
-use std::io::{self, BufRead, ErrorKind::*, Read, Write};
-use std::net::TcpStream;
-use std::{env, fmt::Display, process::ExitCode, time::Duration};
+use std::io::{self, BufRead, ErrorKind, Read, Write};
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::{env, process, time::Duration};
+
+const DEFAULT_ADDR: &str = "127.0.0.1:9000";
+const USAGE: &str =
+    "usage: chatroom_client [ADDR]   (ADDR is HOST:PORT of the server, default 127.0.0.1:9000)";
+/// How long we wait for a connect and for the welcome.
+const TIMEOUT: Duration = Duration::from_secs(10);
+/// The most the server reads at once (recv(1024)): the longest line we send.
+const LINE_MAX: usize = 1024;
+
+fn main() {
+    let addr = addr_arg(DEFAULT_ADDR);
+    if let Err(e) = run(&addr) {
+        quit(1, &format!("chatroom_client: {e}"));
+    }
+}
 
 fn run(addr: &str) -> io::Result<()> {
     // s = socket(AF_INET, SOCK_STREAM); s.connect(('127.0.0.1', 9000)): one call.
-    let mut s = TcpStream::connect(addr).map_err(|e| context("cannot connect to", addr, e))?;
-    say("连接成功!");
-    // The server greets at once. The article reads the welcome as if it were
-    // the first answer, which puts every answer one turn late: read it here,
-    // waiting 10 s at most (it is due; a server busy with another client
-    // never sends it). Answers come from a person: they may take any time.
-    let welcome = s
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .and_then(|()| recv_scok(&mut s));
-    welcome
-        .and_then(|()| s.set_read_timeout(None))
-        .and_then(|()| chat(&mut s))
-        .or_else(|e| gone(e, addr))
+    let mut s = connect(addr)?;
+    print("连接成功!")?;
+    // Not in the article: the server greets at once, and the article reads
+    // the welcome as if it were the first answer, which puts every answer
+    // one turn late: read it here, 10 s at most (a server busy with another
+    // client never sends it). Answers come from a person: no limit.
+    s.set_read_timeout(Some(TIMEOUT))?;
+    if !recv_scok(&mut s, addr)? {
+        return Ok(());
+    }
+    s.set_read_timeout(None)?;
+    loop {
+        // print("请输入:"); make_sock(): send_data = input(); s.send(send_data); print("已发送!")
+        let Some(send_data) = input("请输入:", false)? else {
+            return Ok(());
+        };
+        if let Err(e) = s.write_all(send_data.as_bytes()) {
+            return gone(e, addr);
+        }
+        print("已发送!")?;
+        // 接收消息: recv_scok()
+        if !recv_scok(&mut s, addr)? {
+            return Ok(());
+        }
+        // print("请选择:任意.继续聊天  0.退出"); a = input(); flag = a
+        let Some(flag) = input("请选择:任意.继续聊天  0.退出", true)? else {
+            return Ok(());
+        };
+        // if flag == 0: s.close(); break. The article compares the string
+        // with the number 0, so it never quit; `0` quits here.
+        if flag == "0" {
+            return Ok(());
+        }
+    }
     // s.close(): the socket is closed when it is dropped.
 }
 
-fn chat(s: &mut TcpStream) -> io::Result<()> {
-    loop {
-        // print("请输入:"); make_sock(): send_data = input(); s.send(send_data); print("已发送!")
-        let Some(send_data) = input("请输入:", true) else {
-            return Ok(());
-        };
-        s.write_all(&send_data)?;
-        say("已发送!");
-        // 接收消息: recv_scok()
-        recv_scok(s)?;
-        // print("请选择:任意.继续聊天  0.退出"); a = input(); flag = a: `0` quits
-        // (the article compares the string a with the number 0, so it never did);
-        // so does end of input.
-        if input("请选择:任意.继续聊天  0.退出", false).is_none_or(|a| a == b"0") {
-            return Ok(());
-        }
-    }
-}
-
-/// recv_scok(): get_data = s.recv(1024), printed as print(get_data) does.
-/// The article tests `get_data is None`, which recv() never returns; an
-/// empty read is what means the server has closed: `未收到数据`, and the
-/// chat is over.
-fn recv_scok(s: &mut TcpStream) -> io::Result<()> {
+/// recv_scok(): get_data = s.recv(1024), printed as print(get_data) prints
+/// bytes. The article tests `get_data is None`, which recv() never
+/// returns; an empty read is what means the server has closed: `未收到数据`,
+/// and false, the chat is over.
+fn recv_scok(s: &mut TcpStream, addr: &str) -> io::Result<bool> {
     let mut get_data = [0; 1024];
-    let n = s.read(&mut get_data)?;
-    if n == 0 {
-        say("未收到数据");
-        return Err(UnexpectedEof.into());
-    }
-    say(&format!("收到服务端内容:\n{}", repr(&get_data[..n])));
-    Ok(())
-}
-
-/// print(prompt); input(): a line without its newline; None at end of input
-/// (or a keyboard that cannot be read), which quits. A `message` is asked
-/// again while empty or longer than the server's recv(1024) (it would
-/// arrive in pieces and put the turns out of step).
-fn input(prompt: &str, message: bool) -> Option<Vec<u8>> {
-    loop {
-        say(prompt);
-        let mut line = Vec::new();
-        // At most 64 MiB at a time: an endless line (`< /dev/zero`) cannot eat memory.
-        if io::stdin()
-            .lock()
-            .take(1 << 26)
-            .read_until(b'\n', &mut line)
-            .unwrap_or(0)
-            == 0
-        {
-            warn("end of input, quitting");
-            return None;
+    let n = match s.read(&mut get_data) {
+        Ok(0) => {
+            print("未收到数据")?;
+            closed(addr)?;
+            return Ok(false);
         }
-        let data = line
-            .strip_suffix(b"\n")
-            .map_or(&line[..], |l| l.strip_suffix(b"\r").unwrap_or(l));
-        match data.len() {
-            n if n > 1024 && message => warn(format!(
-                "{n} bytes is too long, the peer reads at most 1024: type less"
-            )),
-            0 if message => {}
-            _ => return Some(data.to_vec()),
+        Ok(n) => n,
+        Err(e) => {
+            gone(e, addr)?;
+            return Ok(false);
         }
-    }
+    };
+    print("收到服务端内容:")?;
+    print(&repr(&get_data[..n]))?;
+    Ok(true)
 }
 
 /// Python's repr() of bytes, which print() shows: `b'hi\n'`. Every byte
@@ -113,103 +108,187 @@ fn input(prompt: &str, message: bool) -> Option<Vec<u8>> {
 /// the terminal.
 fn repr(data: &[u8]) -> String {
     let text = data.escape_ascii().to_string().replace("\\\"", "\""); // Python leaves " alone
-    match data.contains(&b'\'') && !data.contains(&b'"') {
-        true => format!("b\"{}\"", text.replace("\\'", "'")), // and quotes b"it's" so
-        false => format!("b'{text}'"),
+    if data.contains(&b'\'') && !data.contains(&b'"') {
+        format!("b\"{}\"", text.replace("\\'", "'")) // and quotes b"it's" so
+    } else {
+        format!("b'{text}'")
     }
 }
 
-const USAGE: &str =
-    "usage: chatroom_client [ADDR]   (ADDR is HOST:PORT of the server, default 127.0.0.1:9000)";
+// ---- arguments
 
-fn main() -> ExitCode {
-    match args() {
-        Ok(Some(addr)) => ExitCode::from(u8::from(run(&addr).inspect_err(|e| warn(e)).is_err())),
-        Ok(None) => ExitCode::from(writeln!(io::stdout(), "{USAGE}").map_or(1, |()| 0)),
-        Err(why) => {
-            warn(format!("{why}\n\n{USAGE}"));
-            ExitCode::from(2)
+/// ADDR from the command line, or the article's; `--help` and mistakes end here.
+fn addr_arg(default: &str) -> String {
+    let mut addr = None;
+    for arg in env::args_os().skip(1) {
+        match arg.to_str() {
+            Some("-h" | "--help") => quit(0, USAGE),
+            None => usage_error(&format!(
+                "argument `{}` is not valid UTF-8",
+                arg.to_string_lossy()
+            )),
+            Some(a) if a.starts_with('-') => usage_error(&format!("unknown option `{a}`")),
+            Some(a) if addr.is_some() => usage_error(&format!("unexpected argument `{a}`")),
+            Some(a) if !is_host_port(a) => usage_error(&format!(
+                "bad ADDR `{a}`: expected HOST:PORT, e.g. 127.0.0.1:9999"
+            )),
+            Some(a) => addr = Some(a.to_string()),
         }
     }
+    addr.unwrap_or_else(|| default.to_string())
 }
 
-/// ADDR from the command line (None: help was asked for), or what is wrong.
-fn args() -> Result<Option<String>, String> {
-    let args = env::args_os()
-        .skip(1)
-        .map(|a| a.into_string())
-        .collect::<Result<Vec<_>, _>>();
-    let args =
-        args.map_err(|a| format!("argument `{}` is not valid UTF-8", a.to_string_lossy()))?;
-    // -h/--help anywhere asks for help; any other option is a mistake, never a host name.
-    if let Some(a) = args.iter().find(|a| a.starts_with('-')) {
-        let help = args.iter().any(|a| a == "-h" || a == "--help");
-        return if help {
-            Ok(None)
-        } else {
-            Err(format!("unknown option `{a}`"))
-        };
-    }
-    let addr = match &args[..] {
-        [] => "127.0.0.1:9000",
-        [addr] => addr,
-        [_, extra, ..] => return Err(format!("unexpected argument `{extra}`")),
-    };
-    bad_addr(addr).map_or(Ok(Some(addr.into())), Err)
-}
-
-/// What is wrong with `addr` as HOST:PORT, if anything.
-fn bad_addr(addr: &str) -> Option<String> {
-    let (host, port) = addr.rsplit_once(':').unwrap_or(("", addr));
-    let why = match port.parse::<u16>() {
-        _ if port.is_empty() || !port.bytes().all(|b| b.is_ascii_digit()) => {
-            match addr.contains(':') {
-                true => format!("port `{port}` is not a number"),
-                false => "no port: expected HOST:PORT".into(),
-            }
+/// HOST:PORT with a host, and a port of digits only (`+80` is no port) up to 65535.
+fn is_host_port(a: &str) -> bool {
+    match a.rsplit_once(':') {
+        Some((host, port)) => {
+            !host.is_empty()
+                && port.bytes().all(|b| b.is_ascii_digit())
+                && port.parse::<u16>().is_ok()
         }
-        Err(_) => format!("port {port} is out of range (0-65535)"),
-        Ok(_) if host.is_empty() => format!("no host: did you mean 127.0.0.1:{port}?"),
-        Ok(_) => return None,
-    };
-    Some(format!("bad ADDR `{addr}`: {why}"))
+        None => false,
+    }
 }
 
-/// An error with what was being done, where, and a hint chosen by its kind.
-fn context(action: &str, addr: &str, e: io::Error) -> io::Error {
+/// Bad usage: what is wrong, a blank line, the usage; exit 2.
+fn usage_error(why: &str) -> ! {
+    quit(2, &format!("chatroom_client: {why}\n\n{USAGE}"))
+}
+
+/// Ends the program: `--help` (code 0) on stdout, anything else on stderr.
+fn quit(code: i32, text: &str) -> ! {
+    if code == 0 {
+        let _ = writeln!(io::stdout(), "{text}"); // a closed stdout is no reason to panic
+    } else {
+        let _ = writeln!(io::stderr(), "{text}");
+    }
+    process::exit(code)
+}
+
+// ---- connect
+
+/// socket() + connect(): each of the name's addresses in the resolver's
+/// order, each given TIMEOUT, so a server that drops our SYNs cannot hang us.
+fn connect(addr: &str) -> io::Result<TcpStream> {
+    let ips = addr
+        .to_socket_addrs()
+        .map_err(|e| context("cannot resolve", addr, e))?;
+    let mut last_error = io::Error::other(format!("{addr}: the name has no address"));
+    for ip in ips {
+        match TcpStream::connect_timeout(&ip, TIMEOUT) {
+            Ok(stream) => return Ok(stream),
+            Err(e) => last_error = context("cannot connect to", &at(addr, ip), e),
+        }
+    }
+    Err(last_error)
+}
+
+/// `addr`, with the IP:PORT it resolved to when that is not the same text:
+/// `localhost:9000 (127.0.0.1:9000)`.
+fn at(addr: &str, ip: SocketAddr) -> String {
+    if ip.to_string() == addr {
+        addr.to_string()
+    } else {
+        format!("{addr} ({ip})")
+    }
+}
+
+// ---- errors
+
+/// `e` as one line a person reads: what was being done, where, the OS
+/// error, and a hint chosen by its kind.
+fn context(doing: &str, place: &str, e: io::Error) -> io::Error {
     let hint = match e.kind() {
-        ConnectionRefused => "; is the server running? start chatroom_server first",
-        // A read timeout (WouldBlock on Unix, TimedOut on Windows): only the welcome has one.
-        WouldBlock | TimedOut => {
-            "; no welcome in 10 s: not chatroom_server, or busy with another client?"
+        ErrorKind::ConnectionRefused => "; is the server running? start chatroom_server first",
+        // A timeout is WouldBlock on Unix, TimedOut on Windows (and for a connect).
+        ErrorKind::WouldBlock | ErrorKind::TimedOut => {
+            "; no answer within 10 s: not chatroom_server, or busy with another client?"
         }
         _ => "",
     };
-    io::Error::new(e.kind(), format!("{action} {addr}: {e}{hint}"))
+    io::Error::new(e.kind(), format!("{doing} {place}: {e}{hint}"))
 }
 
-/// The server closed or reset the connection: the chat is over, said in
+/// The server reset the connection or it broke: the chat is over, said in
 /// one line. Any other failure stays an error.
-fn gone(e: io::Error, server: &str) -> io::Result<()> {
+fn gone(e: io::Error, addr: &str) -> io::Result<()> {
     match e.kind() {
-        UnexpectedEof | ConnectionReset | ConnectionAborted | BrokenPipe => {
-            warn(format!(
-                "server {server} closed the connection, the chat is over"
-            ));
-            Ok(())
+        ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted | ErrorKind::BrokenPipe => {
+            closed(addr)
         }
-        _ => Err(context("the chat with", server, e)),
+        _ => Err(context("the chat with", addr, e)),
     }
 }
 
-/// print(): a line on stdout (flushed there by its newline). A closed
-/// stdout must not end the chat (println! would panic on it).
-fn say(line: &str) {
-    let _ = writeln!(io::stdout(), "{line}");
+/// The server closed the connection: the chat is over, said in one line
+/// on stderr.
+fn closed(addr: &str) -> io::Result<()> {
+    warn(&format!(
+        "server {addr} closed the connection, the chat is over"
+    ));
+    Ok(())
 }
 
-/// `chatroom_client: WHAT` on stderr, for our own lines. A closed stderr
-/// must not turn them into a panic (eprintln! would).
-fn warn(what: impl Display) {
+/// One line on stderr, `chatroom_client: what`; a closed stderr is no
+/// reason to stop.
+fn warn(what: &str) {
     let _ = writeln!(io::stderr(), "chatroom_client: {what}");
+}
+
+// ---- the console
+
+/// print(): one line on stdout. A stdout that fails (a full disk,
+/// `> /dev/full`) ends the program; one whose reader has gone (`| head -1`)
+/// does not: the line is dropped and the program goes on.
+fn print(line: &str) -> io::Result<()> {
+    match writeln!(io::stdout(), "{line}") {
+        Err(e) if e.kind() != ErrorKind::BrokenPipe => Err(console(e)),
+        _ => Ok(()),
+    }
+}
+
+/// The error of a console that cannot be used.
+fn console(e: io::Error) -> io::Error {
+    context("cannot use", "the console (stdin/stdout)", e)
+}
+
+/// print(prompt); input(): one line from the keyboard, without its
+/// newline, or `None` at end of input (where Python raises EOFError),
+/// which quits. A line longer than the server reads at once (recv(1024))
+/// is refused, skipped to its newline, and asked again, so no read grows
+/// without bound; so is an empty one, unless `empty_ok` (the choice, where
+/// any answer but 0 goes on).
+fn input(prompt: &str, empty_ok: bool) -> io::Result<Option<String>> {
+    let mut stdin = io::stdin().lock();
+    loop {
+        print(prompt)?;
+        let mut line = Vec::new();
+        let n = (&mut stdin)
+            .take(LINE_MAX as u64 + 2)
+            .read_until(b'\n', &mut line)
+            .map_err(console)?;
+        if n == 0 {
+            warn("end of input, quitting");
+            return Ok(None);
+        }
+        if !line.ends_with(b"\n") && n == LINE_MAX + 2 {
+            stdin.skip_until(b'\n').map_err(console)?; // the rest of a line too long
+        }
+        let text = String::from_utf8_lossy(trim_newline(&line)).into_owned();
+        if text.len() > LINE_MAX {
+            warn("not sent: a line is at most 1024 bytes, what the peer reads at once; type less");
+            continue;
+        }
+        if empty_ok || !text.is_empty() {
+            return Ok(Some(text));
+        }
+    }
+}
+
+/// `data` without one trailing `\n` or `\r\n`.
+fn trim_newline(data: &[u8]) -> &[u8] {
+    if let Some(line) = data.strip_suffix(b"\r\n") {
+        return line;
+    }
+    data.strip_suffix(b"\n").unwrap_or(data)
 }

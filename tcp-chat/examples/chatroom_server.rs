@@ -8,104 +8,98 @@
 //! cargo run -p tcp-chat --example chatroom_client    # terminal 2
 //! ```
 //!
-//! Where the article's code misbehaves, this does what its text means: its
-//! server goes on printing `b''` and prompting after the client has gone
-//! (`recv` returns nothing once the peer has closed), this one ends with a
-//! line on stderr. Also: ADDR defaults to loopback (the article binds
-//! 0.0.0.0, every interface: pass `0.0.0.0:9000` for that); a client that
-//! leaves before saying anything does not take the only seat; an empty
-//! line is asked again (sending nothing, both sides would wait for ever),
-//! and so is a line over 1024 bytes (the client's recv(1024) would take it
-//! in pieces, out of turn); end of input closes the connection.
+//! Differences from the article:
+//! - its server goes on printing `b''` and prompting after the client has
+//!   gone (`recv` returns nothing once the peer has closed); this one ends
+//!   with a line on stderr;
+//! - ADDR defaults to loopback (the article binds 0.0.0.0, every
+//!   interface: pass `0.0.0.0:9000` for that);
+//! - a client that leaves, or says nothing for 5 minutes (IDLE_SECS=N: N
+//!   seconds), before its first message does not take the only seat;
+//! - an empty line is asked again (sending nothing, both sides would wait
+//!   for ever), and so is a line over 1024 bytes (the client's recv(1024)
+//!   would take it in pieces, out of turn); end of input closes the
+//!   connection.
 
-use std::io::{self, BufRead, ErrorKind::*, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::{env, fmt::Display, process::ExitCode, thread, time::Duration};
+use std::io::{self, BufRead, ErrorKind, Read, Write};
+use std::net::TcpListener;
+use std::{env, process, thread, time::Duration};
+
+const DEFAULT_ADDR: &str = "127.0.0.1:9000";
+const USAGE: &str = "usage: chatroom_server [ADDR]   (ADDR is HOST:PORT, default 127.0.0.1:9000; 0.0.0.0:9000 listens everywhere)";
+/// The most the client reads at once (recv(1024)): the longest line we send.
+const LINE_MAX: usize = 1024;
+
+fn main() {
+    let addr = addr_arg(DEFAULT_ADDR);
+    if let Err(e) = run(&addr) {
+        quit(1, &format!("chatroom_server: {e}"));
+    }
+}
 
 fn run(addr: &str) -> io::Result<()> {
     // s = socket(AF_INET, SOCK_STREAM); s.bind(...); s.listen(1): TcpListener::bind is all three.
     let s = TcpListener::bind(addr).map_err(|e| context("cannot listen on", addr, e))?;
-    say(&format!("Listening on {}", s.local_addr()?));
-    say("is listening...");
-    let (mut fd, addr) = loop {
-        match s.accept() {
-            // fd, addr = s.accept(); print(fd.getpeername(), "is connected"): the
-            // address accept() gave; fd.send("welcome to connect !"). A client that
-            // leaves before saying anything (a port scan) does not take the only seat.
-            Ok((mut fd, addr)) => {
-                say(&format!("{} is connected", tuple(addr)));
-                let welcomed = fd
-                    .write_all(b"welcome to connect !")
-                    .and_then(|()| fd.peek(&mut [0]));
-                if matches!(welcomed, Ok(1..)) {
-                    break (fd, addr);
-                }
-                warn(format!(
-                    "client {addr} left without a word, waiting for the next one"
-                ));
-            }
-            // A failed accept loses that client, not the server; the pause keeps an
-            // error that persists (no file descriptors left) from spinning.
+    print(&format!("Listening on {}", s.local_addr()?))?;
+    print("is listening...")?;
+    let idle = idle();
+    let (mut fd, peer) = loop {
+        // fd, addr = s.accept()
+        let (mut fd, addr) = match s.accept() {
+            Ok(pair) => pair,
+            // A failed accept loses that client, not the server; the pause keeps
+            // an error that persists (no file descriptors left) from spinning.
             Err(e) => {
-                warn(format!("accept failed: {e}"));
+                warn(&format!("accept failed: {e}"));
                 thread::sleep(Duration::from_millis(100));
+                continue;
             }
-        }
+        };
+        // print(fd.getpeername(), "is connected"): the address accept() gave, as Python prints it
+        print(&format!("('{}', {}) is connected", addr.ip(), addr.port()))?;
+        let peer = format!("client {addr}");
+        // fd.send("welcome to connect !"). A client already gone is no
+        // error: the peek below says it left.
+        let _ = fd.write_all(b"welcome to connect !");
+        // Not in the article: a client that leaves, or says nothing for a
+        // while, before its first message (a port scan, `nc` left open) does
+        // not take the only seat. peek() waits for the first byte, leaving it
+        // for the recv below.
+        fd.set_read_timeout(Some(idle))?;
+        let why = match fd.peek(&mut [0]) {
+            Ok(1..) => break (fd, peer),
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                format!(
+                    "said nothing for {} s, waiting for the next one",
+                    idle.as_secs()
+                )
+            }
+            _ => "left without a word, waiting for the next one".to_string(),
+        };
+        warn(&format!("{peer} {why}"));
     };
-    drop(s); // one client, as in the article: nobody else is accepted
-    chat(&mut fd).or_else(|e| gone(e, &addr.to_string()))
-}
-
-fn chat(fd: &mut TcpStream) -> io::Result<()> {
+    // From its first message on, the client is a person typing: no limit.
+    fd.set_read_timeout(None)?;
+    // One client, as in the article: nobody else is accepted.
+    drop(s);
     let mut data1 = [0; 1024];
     loop {
-        // 接收消息: recv_meg(): data1 = fd.recv(1024); print("收到客户端消息:", data1).
-        // Nothing received means the client has gone (the article goes on
-        // printing b'' and prompting for ever): the chat is over.
-        let n = fd.read(&mut data1).and_then(|n| {
-            if n > 0 {
-                Ok(n)
-            } else {
-                Err(UnexpectedEof.into())
-            }
-        })?;
-        say(&format!("收到客户端消息: {}", repr(&data1[..n])));
+        // 接收消息: recv_meg(): data1 = fd.recv(1024). Nothing received means
+        // the client has gone (the article goes on printing b'' for ever).
+        let n = match fd.read(&mut data1) {
+            Ok(0) => return closed(&peer),
+            Ok(n) => n,
+            Err(e) => return gone(e, &peer),
+        };
+        print(&format!("收到客户端消息: {}", repr(&data1[..n])))?;
         // 发送消息: send_msg(): print("请输入:"); data0 = input(); fd.send(data0)
-        let Some(data0) = input() else { return Ok(()) };
-        fd.write_all(&data0)?;
-        say("已发送");
-    }
-}
-
-/// print("请输入:"); input(): a line without its newline, asked again while
-/// empty or longer than the client's recv(1024) (it would arrive in pieces
-/// and put the turns out of step); None at end of input (or a keyboard
-/// that cannot be read), which ends the chat.
-fn input() -> Option<Vec<u8>> {
-    loop {
-        say("请输入:");
-        let mut line = Vec::new();
-        // At most 64 MiB at a time: an endless line (`< /dev/zero`) cannot eat memory.
-        if io::stdin()
-            .lock()
-            .take(1 << 26)
-            .read_until(b'\n', &mut line)
-            .unwrap_or(0)
-            == 0
-        {
-            warn("end of input, closing the connection");
-            return None;
+        let Some(data0) = input("请输入:")? else {
+            return Ok(());
+        };
+        if let Err(e) = fd.write_all(data0.as_bytes()) {
+            return gone(e, &peer);
         }
-        let data0 = line
-            .strip_suffix(b"\n")
-            .map_or(&line[..], |l| l.strip_suffix(b"\r").unwrap_or(l));
-        match data0.len() {
-            0 => {}
-            1..=1024 => return Some(data0.to_vec()),
-            n => warn(format!(
-                "{n} bytes is too long, the peer reads at most 1024: type less"
-            )),
-        }
+        print("已发送")?;
     }
 }
 
@@ -114,114 +108,163 @@ fn input() -> Option<Vec<u8>> {
 /// the terminal.
 fn repr(data: &[u8]) -> String {
     let text = data.escape_ascii().to_string().replace("\\\"", "\""); // Python leaves " alone
-    match data.contains(&b'\'') && !data.contains(&b'"') {
-        true => format!("b\"{}\"", text.replace("\\'", "'")), // and quotes b"it's" so
-        false => format!("b'{text}'"),
-    }
-}
-
-/// The address as Python prints it: `('127.0.0.1', 40278)`, for IPv6
-/// `('::1', 40278, 0, 0)`.
-fn tuple(addr: SocketAddr) -> String {
-    match addr {
-        SocketAddr::V4(a) => format!("('{}', {})", a.ip(), a.port()),
-        SocketAddr::V6(a) => format!(
-            "('{}', {}, {}, {})",
-            a.ip(),
-            a.port(),
-            a.flowinfo(),
-            a.scope_id()
-        ),
-    }
-}
-
-const USAGE: &str = "usage: chatroom_server [ADDR]   (ADDR is HOST:PORT, default 127.0.0.1:9000; 0.0.0.0:9000 listens everywhere)";
-
-fn main() -> ExitCode {
-    match args() {
-        Ok(Some(addr)) => ExitCode::from(u8::from(run(&addr).inspect_err(|e| warn(e)).is_err())),
-        Ok(None) => ExitCode::from(writeln!(io::stdout(), "{USAGE}").map_or(1, |()| 0)),
-        Err(why) => {
-            warn(format!("{why}\n\n{USAGE}"));
-            ExitCode::from(2)
-        }
-    }
-}
-
-/// ADDR from the command line (None: help was asked for), or what is wrong.
-fn args() -> Result<Option<String>, String> {
-    let args = env::args_os()
-        .skip(1)
-        .map(|a| a.into_string())
-        .collect::<Result<Vec<_>, _>>();
-    let args =
-        args.map_err(|a| format!("argument `{}` is not valid UTF-8", a.to_string_lossy()))?;
-    // -h/--help anywhere asks for help; any other option is a mistake, never a host name.
-    if let Some(a) = args.iter().find(|a| a.starts_with('-')) {
-        let help = args.iter().any(|a| a == "-h" || a == "--help");
-        return if help {
-            Ok(None)
-        } else {
-            Err(format!("unknown option `{a}`"))
-        };
-    }
-    let addr = match &args[..] {
-        [] => "127.0.0.1:9000",
-        [addr] => addr,
-        [_, extra, ..] => return Err(format!("unexpected argument `{extra}`")),
-    };
-    bad_addr(addr).map_or(Ok(Some(addr.into())), Err)
-}
-
-/// What is wrong with `addr` as HOST:PORT, if anything.
-fn bad_addr(addr: &str) -> Option<String> {
-    let (host, port) = addr.rsplit_once(':').unwrap_or(("", addr));
-    let why = match port.parse::<u16>() {
-        _ if port.is_empty() || !port.bytes().all(|b| b.is_ascii_digit()) => {
-            match addr.contains(':') {
-                true => format!("port `{port}` is not a number"),
-                false => "no port: expected HOST:PORT".into(),
-            }
-        }
-        Err(_) => format!("port {port} is out of range (0-65535)"),
-        Ok(_) if host.is_empty() => format!("no host: did you mean 127.0.0.1:{port}?"),
-        Ok(_) => return None,
-    };
-    Some(format!("bad ADDR `{addr}`: {why}"))
-}
-
-/// An error with what was being done, where, and a hint chosen by its kind.
-fn context(action: &str, addr: &str, e: io::Error) -> io::Error {
-    let hint = if e.kind() == AddrInUse {
-        "; address in use: pass another ADDR, e.g. 127.0.0.1:0"
+    if data.contains(&b'\'') && !data.contains(&b'"') {
+        format!("b\"{}\"", text.replace("\\'", "'")) // and quotes b"it's" so
     } else {
-        ""
-    };
-    io::Error::new(e.kind(), format!("{action} {addr}: {e}{hint}"))
-}
-
-/// The client closed or reset the connection: the chat is over, said in
-/// one line. Any other failure stays an error.
-fn gone(e: io::Error, client: &str) -> io::Result<()> {
-    match e.kind() {
-        UnexpectedEof | ConnectionReset | ConnectionAborted | BrokenPipe => {
-            warn(format!(
-                "client {client} closed the connection, the chat is over"
-            ));
-            Ok(())
-        }
-        _ => Err(context("the chat with", client, e)),
+        format!("b'{text}'")
     }
 }
 
-/// print(): a line on stdout (flushed there by its newline). A closed
-/// stdout must not end the chat (println! would panic on it).
-fn say(line: &str) {
-    let _ = writeln!(io::stdout(), "{line}");
+// ---- arguments
+
+/// ADDR from the command line, or the article's; `--help` and mistakes end here.
+fn addr_arg(default: &str) -> String {
+    let mut addr = None;
+    for arg in env::args_os().skip(1) {
+        match arg.to_str() {
+            Some("-h" | "--help") => quit(0, USAGE),
+            None => usage_error(&format!(
+                "argument `{}` is not valid UTF-8",
+                arg.to_string_lossy()
+            )),
+            Some(a) if a.starts_with('-') => usage_error(&format!("unknown option `{a}`")),
+            Some(a) if addr.is_some() => usage_error(&format!("unexpected argument `{a}`")),
+            Some(a) if !is_host_port(a) => usage_error(&format!(
+                "bad ADDR `{a}`: expected HOST:PORT, e.g. 127.0.0.1:9999"
+            )),
+            Some(a) => addr = Some(a.to_string()),
+        }
+    }
+    addr.unwrap_or_else(|| default.to_string())
 }
 
-/// `chatroom_server: WHAT` on stderr, for our own lines. A closed stderr
-/// must not turn them into a panic (eprintln! would).
-fn warn(what: impl Display) {
+/// HOST:PORT with a host, and a port of digits only (`+80` is no port) up to 65535.
+fn is_host_port(a: &str) -> bool {
+    match a.rsplit_once(':') {
+        Some((host, port)) => {
+            !host.is_empty()
+                && port.bytes().all(|b| b.is_ascii_digit())
+                && port.parse::<u16>().is_ok()
+        }
+        None => false,
+    }
+}
+
+/// Bad usage: what is wrong, a blank line, the usage; exit 2.
+fn usage_error(why: &str) -> ! {
+    quit(2, &format!("chatroom_server: {why}\n\n{USAGE}"))
+}
+
+/// Ends the program: `--help` (code 0) on stdout, anything else on stderr.
+fn quit(code: i32, text: &str) -> ! {
+    if code == 0 {
+        let _ = writeln!(io::stdout(), "{text}"); // a closed stdout is no reason to panic
+    } else {
+        let _ = writeln!(io::stderr(), "{text}");
+    }
+    process::exit(code)
+}
+
+// ---- errors
+
+/// `e` as one line a person reads: what was being done, where, the OS
+/// error, and a hint chosen by its kind.
+fn context(doing: &str, place: &str, e: io::Error) -> io::Error {
+    let hint = match e.kind() {
+        ErrorKind::AddrInUse => "; address in use: pass another ADDR, e.g. 127.0.0.1:0",
+        ErrorKind::PermissionDenied => {
+            "; that port may be reserved (below 1024 needs root on Unix): pass another ADDR"
+        }
+        _ => "",
+    };
+    io::Error::new(e.kind(), format!("{doing} {place}: {e}{hint}"))
+}
+
+/// The client reset the connection or it broke: the chat is over, said in
+/// one line. Any other failure stays an error.
+fn gone(e: io::Error, peer: &str) -> io::Result<()> {
+    match e.kind() {
+        ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted | ErrorKind::BrokenPipe => {
+            closed(peer)
+        }
+        _ => Err(context("the chat with", peer, e)),
+    }
+}
+
+/// The client closed the connection (recv() returned b''): the chat is
+/// over, said in one line on stderr.
+fn closed(peer: &str) -> io::Result<()> {
+    warn(&format!("{peer} closed the connection, the chat is over"));
+    Ok(())
+}
+
+/// One line on stderr, `chatroom_server: what`; a closed stderr is no
+/// reason to stop.
+fn warn(what: &str) {
     let _ = writeln!(io::stderr(), "chatroom_server: {what}");
+}
+
+/// How long a client may stay silent before its first message: 5 minutes,
+/// a person typing slowly; IDLE_SECS=N sets N seconds, N above 0 (the tests use 1).
+fn idle() -> Duration {
+    let secs = env::var("IDLE_SECS").ok().and_then(|s| s.parse().ok());
+    Duration::from_secs(secs.filter(|&n| n > 0).unwrap_or(300))
+}
+
+// ---- the console
+
+/// print(): one line on stdout. A stdout that fails (a full disk,
+/// `> /dev/full`) ends the program; one whose reader has gone (`| head -1`)
+/// does not: the line is dropped and the program goes on.
+fn print(line: &str) -> io::Result<()> {
+    match writeln!(io::stdout(), "{line}") {
+        Err(e) if e.kind() != ErrorKind::BrokenPipe => Err(console(e)),
+        _ => Ok(()),
+    }
+}
+
+/// The error of a console that cannot be used.
+fn console(e: io::Error) -> io::Error {
+    context("cannot use", "the console (stdin/stdout)", e)
+}
+
+/// print(prompt); input(): one line from the keyboard, without its
+/// newline, or `None` at end of input (where Python raises EOFError). An
+/// empty line (nothing to send) and a line longer than the client reads at
+/// once (recv(1024)) are asked again, the long one skipped to its newline,
+/// so no read grows without bound. The prompt is a line of its own here,
+/// as in the article.
+fn input(prompt: &str) -> io::Result<Option<String>> {
+    let mut stdin = io::stdin().lock();
+    loop {
+        print(prompt)?;
+        let mut line = Vec::new();
+        let n = (&mut stdin)
+            .take(LINE_MAX as u64 + 2)
+            .read_until(b'\n', &mut line)
+            .map_err(console)?;
+        if n == 0 {
+            warn("end of input, closing the connection");
+            return Ok(None);
+        }
+        if !line.ends_with(b"\n") && n == LINE_MAX + 2 {
+            stdin.skip_until(b'\n').map_err(console)?; // the rest of a line too long
+        }
+        let text = String::from_utf8_lossy(trim_newline(&line)).into_owned();
+        if text.len() > LINE_MAX {
+            warn("not sent: a line is at most 1024 bytes, what the peer reads at once; type less");
+            continue;
+        }
+        if !text.is_empty() {
+            return Ok(Some(text));
+        }
+    }
+}
+
+/// `data` without one trailing `\n` or `\r\n`.
+fn trim_newline(data: &[u8]) -> &[u8] {
+    if let Some(line) = data.strip_suffix(b"\r\n") {
+        return line;
+    }
+    data.strip_suffix(b"\n").unwrap_or(data)
 }

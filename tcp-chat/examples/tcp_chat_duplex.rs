@@ -14,106 +14,151 @@
 //! in one read (TCP keeps no message boundaries, article 004), and `88`
 //! glued to the line before it would go unnoticed. So the two duplex
 //! programs talk to each other, not to `tcp-chat` or the Python versions.
-//! After saying `88` a side gives the peer a few seconds to close, then
-//! leaves anyway; a peer that leaves without `88` is said on stderr, and
-//! what a peer sends is shown with control characters escaped (`\u{1b}`).
+//! Also: a line over 1024 bytes is refused and asked again, as in
+//! `tcp-chat`; the client waits at most 10 s to connect; after saying `88`
+//! a side gives the peer a few seconds to close, then leaves anyway; a peer
+//! that leaves without `88` is said on stderr, and what a peer sends is
+//! shown with control characters escaped (`\u{1b}`).
 
-use std::io::{self, BufRead, BufReader, ErrorKind::*, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
-use std::{env, process, process::ExitCode, thread, time::Duration};
+use std::io::{self, BufRead, BufReader, ErrorKind, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::{env, process, thread, time::Duration};
 
-const GOODBYE: &[u8] = b"88";
+const DEFAULT_ADDR: &str = "127.0.0.1:6666";
+const USAGE: &str =
+    "usage: tcp_chat_duplex server [ADDR]   (start it first; both type any time; `88` ends)
+       tcp_chat_duplex client [ADDR]   (ADDR is HOST:PORT, default 127.0.0.1:6666)";
+const NO_ROLE: &str = "say which side to run: \
+    `cargo run -p tcp-chat --example tcp_chat_duplex -- server` in one terminal, \
+    then `cargo run -p tcp-chat --example tcp_chat_duplex -- client` in another";
+const GOODBYE: &str = "88";
+/// The longest line we send: what the other chats' peers read at once.
+const LINE_MAX: usize = 1024;
 /// A peer that never sends a newline cannot make us hold more than this.
-const MAX_LINE: u64 = 64 * 1024;
-/// Set once this side has said 88: the peer's close is then the answer.
-static SAID_88: AtomicBool = AtomicBool::new(false);
+const PIECE_MAX: u64 = 64 * 1024;
 /// How long the peer has to close after our 88 before we leave anyway.
 const GRACE_SECS: u64 = 3;
-fn run(role: &'static str, addr: &str) -> io::Result<()> {
+
+fn main() {
+    let mut role = None;
+    let mut addr = None;
+    for arg in env::args_os().skip(1) {
+        match arg.to_str() {
+            Some("-h" | "--help") => quit(0, USAGE),
+            None => usage_error(&format!(
+                "argument `{}` is not valid UTF-8",
+                arg.to_string_lossy()
+            )),
+            Some(a) if a.starts_with('-') => usage_error(&format!("unknown option `{a}`")),
+            Some(a @ ("server" | "client")) if role.is_none() => role = Some(a.to_string()),
+            Some(a) if role.is_none() => usage_error(&format!(
+                "unknown role `{a}`: expected `server` or `client`"
+            )),
+            Some(a) if addr.is_some() => usage_error(&format!("unexpected argument `{a}`")),
+            Some(a) if !is_host_port(a) => usage_error(&format!(
+                "bad ADDR `{a}`: expected HOST:PORT, e.g. 127.0.0.1:9999"
+            )),
+            Some(a) => addr = Some(a.to_string()),
+        }
+    }
+    let Some(role) = role else {
+        usage_error(NO_ROLE)
+    };
+    let addr = addr.unwrap_or_else(|| DEFAULT_ADDR.to_string());
+    if let Err(e) = run(&role, &addr) {
+        quit(1, &format!("tcp_chat_duplex {role}: {e}"));
+    }
+}
+
+fn run(role: &str, addr: &str) -> io::Result<()> {
     let (socket, peer, from) = if role == "server" {
-        let listener = TcpListener::bind(addr).map_err(|e| context("cannot listen on", addr, e))?;
-        say(&format!("Listening on {}", listener.local_addr()?));
-        // A client that leaves at once, before a word (a port scan, a health
-        // check), does not take the only seat: the server waits for the next.
-        // Only the first half second is watched, so that the server's user
-        // may still speak first to a client that has not said anything yet.
-        let (socket, client_addr) = loop {
-            let (socket, client_addr) = listener
-                .accept()
-                .map_err(|e| context("cannot accept on", addr, e))?;
-            say(&format!("客户端已连接: {}", tuple(client_addr)));
-            socket.set_read_timeout(Some(Duration::from_millis(500)))?;
-            let left = socket
-                .peek(&mut [0])
-                .map_or_else(|e| !matches!(e.kind(), WouldBlock | TimedOut), |n| n == 0);
-            socket.set_read_timeout(None)?;
-            if !left {
-                break (socket, client_addr);
-            }
-            warn(
-                "server",
-                format!("client {client_addr} left without a word, waiting for the next one"),
-            );
-        };
+        let (socket, client_addr) = accept_client(addr)?;
         (socket, format!("client {client_addr}"), "客户端")
     } else {
-        let socket = TcpStream::connect(addr).map_err(|e| context("cannot connect to", addr, e))?;
-        (socket, format!("server {addr}"), "服务端")
+        (connect(addr)?, format!("server {addr}"), "服务端")
     };
-
     // try_clone(): a second handle on the same socket, so that one thread
     // can write while the other is blocked reading.
     let sender = socket.try_clone()?;
+    let said_88 = Arc::new(AtomicBool::new(false));
+    let said_88_too = Arc::clone(&said_88);
+    let role_too = role.to_string();
     let leave = format!("{peer} did not close within {GRACE_SECS} s of our 88, leaving");
-    thread::Builder::new()
-        .name("keyboard".into())
-        .spawn(move || keyboard(sender, role, leave))?;
+    thread::Builder::new().spawn(move || keyboard(sender, &role_too, &leave, &said_88_too))?;
 
     // This thread: the socket. One line is one message.
     let mut lines = BufReader::new(socket);
-    let mut line = Vec::new();
     loop {
-        line.clear();
-        match (&mut lines).take(MAX_LINE).read_until(b'\n', &mut line) {
-            Ok(0) => return gone(UnexpectedEof.into(), role, &peer),
+        let mut line = Vec::new();
+        match (&mut lines).take(PIECE_MAX).read_until(b'\n', &mut line) {
+            Ok(0) => return closed(role, &peer, &said_88),
             Ok(_) => {}
-            Err(e) => return gone(e, role, &peer),
+            Err(e) => return gone(e, role, &peer, &said_88),
         }
-        let message = line
-            .strip_suffix(b"\n")
-            .map_or(&line[..], |l| l.strip_suffix(b"\r").unwrap_or(l));
-        say(&format!("收到{from}消息: {}", show(message)));
+        let message = show(&line);
+        print(&format!("收到{from}消息: {message}"))?;
         if message == GOODBYE {
             return Ok(()); // returning from main ends the keyboard thread too
         }
     }
 }
 
-/// The keyboard thread: sends each line typed, with its newline. After `88`
+/// bind + listen + accept: the one client. A client that leaves at once,
+/// before a word (a port scan, a health check), does not take the only
+/// seat. Only its first half second is watched, so that the server's user
+/// may still speak first to a client that has not said anything yet.
+fn accept_client(addr: &str) -> io::Result<(TcpStream, SocketAddr)> {
+    let listener = TcpListener::bind(addr).map_err(|e| context("cannot listen on", addr, e))?;
+    print(&format!("Listening on {}", listener.local_addr()?))?;
+    loop {
+        let (socket, client_addr) = match listener.accept() {
+            Ok(pair) => pair,
+            // A failed accept (a client that reset while queued) loses that
+            // client, not the server; the pause keeps an error that persists
+            // (no file descriptors left) from spinning.
+            Err(e) => {
+                warn("server", &format!("accept failed: {e}"));
+                thread::sleep(Duration::from_millis(100));
+                continue;
+            }
+        };
+        let ip = client_addr.ip();
+        let port = client_addr.port();
+        print(&format!("客户端已连接: ('{ip}', {port})"))?;
+        socket.set_read_timeout(Some(Duration::from_millis(500)))?;
+        let first = socket.peek(&mut [0]);
+        socket.set_read_timeout(None)?;
+        match first {
+            Ok(0) => {} // closed at once
+            Err(e) if !matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {} // reset
+            _ => return Ok((socket, client_addr)),
+        }
+        let why = format!("client {client_addr} left without a word, waiting for the next one");
+        warn("server", &why);
+    }
+}
+
+/// The keyboard thread: sends each line typed, with its newline (an empty
+/// line is an empty message). After `88`
 /// (typed, or end of input) it shuts down the sending half: the peer reads
 /// the 88, ends, and its close ends our reading thread in turn. A peer that
 /// does not close is given a few seconds, then we leave all the same.
-fn keyboard(mut socket: TcpStream, role: &str, leave: String) {
-    let mut stdin = io::stdin().lock();
-    let mut line = Vec::new();
+fn keyboard(mut socket: TcpStream, role: &str, leave: &str, said_88: &AtomicBool) {
     loop {
-        line.clear();
-        let typed = match (&mut stdin).take(MAX_LINE).read_until(b'\n', &mut line) {
-            Ok(0) | Err(_) => GOODBYE, // end of input (or an unreadable keyboard) says 88
-            Ok(_) => line.strip_suffix(b"\n").unwrap_or(&line),
+        // End of input (or a keyboard that cannot be read) says 88.
+        let typed = match input(role) {
+            Ok(Some(line)) => line,
+            Ok(None) | Err(_) => GOODBYE.to_string(),
         };
-        let typed = typed.strip_suffix(b"\r").unwrap_or(typed);
-        if typed.is_empty() {
-            continue;
-        }
-        SAID_88.store(typed == GOODBYE, SeqCst);
+        said_88.store(typed == GOODBYE, Ordering::SeqCst);
         // A failed send means the connection is gone: the reading thread says so.
-        if socket.write_all(&[typed, b"\n"].concat()).is_err() {
+        let Ok(()) = socket.write_all(format!("{typed}\n").as_bytes()) else {
             return;
-        }
+        };
         if typed == GOODBYE {
-            let _ = socket.shutdown(Shutdown::Write);
+            let _ = socket.shutdown(Shutdown::Write); // already gone: the reader says so
             thread::sleep(Duration::from_secs(GRACE_SECS));
             warn(role, leave);
             process::exit(0);
@@ -121,140 +166,171 @@ fn keyboard(mut socket: TcpStream, role: &str, leave: String) {
     }
 }
 
-const USAGE: &str =
-    "usage: tcp_chat_duplex server [ADDR]   (start it first; both type any time; `88` ends)
-       tcp_chat_duplex client [ADDR]   (ADDR is HOST:PORT, default 127.0.0.1:6666)";
+// ---- arguments
 
-fn main() -> ExitCode {
-    let (role, addr) = match args() {
-        Ok(Some(args)) => args,
-        Ok(None) => return ExitCode::from(writeln!(io::stdout(), "{USAGE}").map_or(1, |()| 0)),
-        Err(why) => {
-            let _ = writeln!(io::stderr(), "tcp_chat_duplex: {why}\n\n{USAGE}");
-            return ExitCode::from(2);
+/// HOST:PORT with a host, and a port of digits only (`+80` is no port) up to 65535.
+fn is_host_port(a: &str) -> bool {
+    match a.rsplit_once(':') {
+        Some((host, port)) => {
+            !host.is_empty()
+                && port.bytes().all(|b| b.is_ascii_digit())
+                && port.parse::<u16>().is_ok()
         }
-    };
-    ExitCode::from(u8::from(
-        run(role, &addr).inspect_err(|e| warn(role, e)).is_err(),
-    ))
-}
-
-/// The role and ADDR from the command line (None: help was asked for), or
-/// what is wrong with it.
-fn args() -> Result<Option<(&'static str, String)>, String> {
-    let args = env::args_os()
-        .skip(1)
-        .map(|a| a.into_string())
-        .collect::<Result<Vec<_>, _>>();
-    let args =
-        args.map_err(|a| format!("argument `{}` is not valid UTF-8", a.to_string_lossy()))?;
-    // -h/--help anywhere asks for help; any other option is a mistake, never a host name.
-    if let Some(a) = args.iter().find(|a| a.starts_with('-')) {
-        let help = args.iter().any(|a| a == "-h" || a == "--help");
-        return if help {
-            Ok(None)
-        } else {
-            Err(format!("unknown option `{a}`"))
-        };
+        None => false,
     }
-    let (role, addr) = match &args[..] {
-        [] => return Err("say which side to run: `cargo run -p tcp-chat --example tcp_chat_duplex -- server` in one terminal, then `cargo run -p tcp-chat --example tcp_chat_duplex -- client` in another".into()),
-        [role] => (role.as_str(), "127.0.0.1:6666"),
-        [role, addr] => (role.as_str(), addr.as_str()),
-        [_, _, extra, ..] => return Err(format!("unexpected argument `{extra}`")),
-    };
-    let role = match role {
-        "server" => "server",
-        "client" => "client",
-        _ => {
-            return Err(format!(
-                "unknown role `{role}`: expected `server` or `client`"
-            ));
-        }
-    };
-    bad_addr(addr).map_or(Ok(Some((role, addr.into()))), Err)
 }
 
-/// What is wrong with `addr` as HOST:PORT, if anything.
-fn bad_addr(addr: &str) -> Option<String> {
-    let (host, port) = addr.rsplit_once(':').unwrap_or(("", addr));
-    let why = match port.parse::<u16>() {
-        _ if port.is_empty() || !port.bytes().all(|b| b.is_ascii_digit()) => {
-            match addr.contains(':') {
-                true => format!("port `{port}` is not a number"),
-                false => "no port: expected HOST:PORT".into(),
-            }
-        }
-        Err(_) => format!("port {port} is out of range (0-65535)"),
-        Ok(_) if host.is_empty() => format!("no host: did you mean 127.0.0.1:{port}?"),
-        Ok(_) => return None,
-    };
-    Some(format!("bad ADDR `{addr}`: {why}"))
+/// Bad usage: what is wrong, a blank line, the usage; exit 2.
+fn usage_error(why: &str) -> ! {
+    quit(2, &format!("tcp_chat_duplex: {why}\n\n{USAGE}"))
 }
 
-/// An error with what was being done, where, and a hint chosen by its kind.
-fn context(action: &str, addr: &str, e: io::Error) -> io::Error {
+/// Ends the program: `--help` (code 0) on stdout, anything else on stderr.
+fn quit(code: i32, text: &str) -> ! {
+    if code == 0 {
+        let _ = writeln!(io::stdout(), "{text}"); // a closed stdout is no reason to panic
+    } else {
+        let _ = writeln!(io::stderr(), "{text}");
+    }
+    process::exit(code)
+}
+
+// ---- connect
+
+/// socket() + connect(): each of the name's addresses in the resolver's
+/// order, each given 10 s, so a server that drops our SYNs cannot hang us.
+fn connect(addr: &str) -> io::Result<TcpStream> {
+    let ips = addr
+        .to_socket_addrs()
+        .map_err(|e| context("cannot resolve", addr, e))?;
+    let mut last_error = io::Error::other(format!("{addr}: the name has no address"));
+    for ip in ips {
+        match TcpStream::connect_timeout(&ip, Duration::from_secs(10)) {
+            Ok(stream) => return Ok(stream),
+            Err(e) => last_error = context("cannot connect to", &at(addr, ip), e),
+        }
+    }
+    Err(last_error)
+}
+
+/// `addr`, with the IP:PORT it resolved to when that is not the same text:
+/// `localhost:6666 (127.0.0.1:6666)`.
+fn at(addr: &str, ip: SocketAddr) -> String {
+    if ip.to_string() == addr {
+        addr.to_string()
+    } else {
+        format!("{addr} ({ip})")
+    }
+}
+
+// ---- errors
+
+/// `e` as one line a person reads: what was being done, where, the OS
+/// error, and a hint chosen by its kind.
+fn context(doing: &str, place: &str, e: io::Error) -> io::Error {
     let hint = match e.kind() {
-        AddrInUse => "; address in use: pass another ADDR, e.g. 127.0.0.1:0",
-        ConnectionRefused => {
-            "; is the server running? start it first: `cargo run -p tcp-chat --example tcp_chat_duplex -- server`"
-        }
+        ErrorKind::ConnectionRefused => "; is the server running? start it first",
+        ErrorKind::AddrInUse => "; address in use: pass another ADDR, e.g. 127.0.0.1:0",
+        // A timeout is WouldBlock on Unix, TimedOut on Windows (and for a connect).
+        ErrorKind::WouldBlock | ErrorKind::TimedOut => "; no answer within 10 s",
         _ => "",
     };
-    io::Error::new(e.kind(), format!("{action} {addr}: {e}{hint}"))
+    io::Error::new(e.kind(), format!("{doing} {place}: {e}{hint}"))
 }
 
-/// The peer closed or reset the connection: after our 88 that is its
-/// answer; before it, the chat is over without one, said in one line.
-fn gone(e: io::Error, role: &str, peer: &str) -> io::Result<()> {
+/// The peer reset the connection or it broke: see [`closed`]. Any other
+/// failure stays an error.
+fn gone(e: io::Error, role: &str, peer: &str, said_88: &AtomicBool) -> io::Result<()> {
     match e.kind() {
-        UnexpectedEof | ConnectionReset | ConnectionAborted | BrokenPipe => {
-            if !SAID_88.load(SeqCst) {
-                warn(
-                    role,
-                    format!("{peer} closed the connection, the chat is over"),
-                );
-            }
-            Ok(())
+        ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted | ErrorKind::BrokenPipe => {
+            closed(role, peer, said_88)
         }
         _ => Err(context("the chat with", peer, e)),
     }
 }
 
-/// Received bytes as text for the terminal: not UTF-8 becomes U+FFFD, and
-/// every control character but tab is made visible (`\u{1b}`).
-fn show(data: &[u8]) -> String {
-    let esc = |c: char| {
-        if c.is_control() && c != '\t' {
-            c.escape_unicode().to_string()
-        } else {
-            c.into()
-        }
-    };
-    String::from_utf8_lossy(data).chars().map(esc).collect()
+/// The peer closed the connection: after our 88 that is its answer;
+/// before it, the chat is over without one, said in one line.
+fn closed(role: &str, peer: &str, said_88: &AtomicBool) -> io::Result<()> {
+    if !said_88.load(Ordering::SeqCst) {
+        let what = format!("{peer} closed the connection, the chat is over");
+        warn(role, &what);
+    }
+    Ok(())
 }
 
-/// The address as Python prints an accepted address: `('127.0.0.1', 40278)`.
-fn tuple(addr: SocketAddr) -> String {
-    match addr {
-        SocketAddr::V4(a) => format!("('{}', {})", a.ip(), a.port()),
-        SocketAddr::V6(a) => format!(
-            "('{}', {}, {}, {})",
-            a.ip(),
-            a.port(),
-            a.flowinfo(),
-            a.scope_id()
-        ),
+/// One line on stderr, `tcp_chat_duplex ROLE: what`; a closed stderr is no
+/// reason to stop.
+fn warn(role: &str, what: &str) {
+    let _ = writeln!(io::stderr(), "tcp_chat_duplex {role}: {what}");
+}
+
+// ---- the console
+
+/// print(): one line on stdout. A stdout that fails (a full disk,
+/// `> /dev/full`) ends the program; one whose reader has gone (`| head -1`)
+/// does not: the line is dropped and the program goes on.
+fn print(line: &str) -> io::Result<()> {
+    match writeln!(io::stdout(), "{line}") {
+        Err(e) if e.kind() != ErrorKind::BrokenPipe => Err(console(e)),
+        _ => Ok(()),
     }
 }
 
-/// A line on stdout; a closed stdout must not end the chat (println! would panic).
-fn say(line: &str) {
-    let mut out = io::stdout().lock();
-    let _ = writeln!(out, "{line}").and_then(|()| out.flush());
+/// The error of a console that cannot be used.
+fn console(e: io::Error) -> io::Error {
+    context("cannot use", "the console (stdin/stdout)", e)
 }
 
-/// `tcp_chat_duplex ROLE: WHAT` on stderr; a closed stderr must not turn it into a panic either.
-fn warn(role: &str, what: impl std::fmt::Display) {
-    let _ = writeln!(io::stderr(), "tcp_chat_duplex {role}: {what}");
+/// input(): one line from the keyboard, without its newline, or `None` at
+/// end of input. No prompt: both sides type at any time. A line longer
+/// than 1024 bytes is refused, skipped to its newline, and asked again, so
+/// no read grows without bound.
+fn input(role: &str) -> io::Result<Option<String>> {
+    let mut stdin = io::stdin().lock();
+    loop {
+        let mut line = Vec::new();
+        let n = (&mut stdin)
+            .take(LINE_MAX as u64 + 2)
+            .read_until(b'\n', &mut line)
+            .map_err(console)?;
+        if n == 0 {
+            return Ok(None);
+        }
+        if !line.ends_with(b"\n") && n == LINE_MAX + 2 {
+            stdin.skip_until(b'\n').map_err(console)?; // the rest of a line too long
+        }
+        let text = String::from_utf8_lossy(trim_newline(&line)).into_owned();
+        if text.len() > LINE_MAX {
+            let why =
+                "not sent: a line is at most 1024 bytes, what the peer reads at once; type less";
+            warn(role, why);
+            continue;
+        }
+        return Ok(Some(text));
+    }
+}
+
+/// What a peer sent, as a line for the terminal: lossy UTF-8, one trailing
+/// newline dropped, every control character but tab escaped (`\u{1b}`) so a
+/// peer cannot drive the terminal.
+fn show(data: &[u8]) -> String {
+    let text = String::from_utf8_lossy(trim_newline(data));
+    let mut shown = String::new();
+    for c in text.chars() {
+        if c.is_control() && c != '\t' {
+            shown.push_str(&c.escape_unicode().to_string());
+        } else {
+            shown.push(c);
+        }
+    }
+    shown
+}
+
+/// `data` without one trailing `\n` or `\r\n`.
+fn trim_newline(data: &[u8]) -> &[u8] {
+    if let Some(line) = data.strip_suffix(b"\r\n") {
+        return line;
+    }
+    data.strip_suffix(b"\n").unwrap_or(data)
 }

@@ -1,68 +1,77 @@
 //! TCP server of article 000 (`p2p_tcp_server.py`): accepts one client, then
 //! takes turns with it, receiving first. `88` from either side ends the chat.
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::{io, thread, time::Duration};
+use std::io::{self, ErrorKind, Read, Write};
+use std::net::TcpListener;
+use std::{thread, time::Duration};
 
-use crate::console::{self, GOODBYE, context, out, warn};
+use crate::{print, warn};
 
 pub fn run(addr: &str) -> io::Result<()> {
     // 创建socket对象, 绑定服务端的IP地址和端口号, 监听: TcpListener::bind
     // does all three (SOCK_STREAM is what a TcpListener is).
-    let tcp_server = TcpListener::bind(addr).map_err(|e| context("cannot listen on", addr, e))?;
-    out(&format!("Listening on {}\n", tcp_server.local_addr()?))?;
-    let (mut client_socket, client_addr) = loop {
-        match tcp_server.accept() {
-            // 获取连接的客户端套接字和地址信息. A client that leaves before saying
-            // anything (a port scan, a health check) does not take the only seat.
-            Ok((socket, peer)) => {
-                out(&format!("客户端已连接: {}\n", tuple(peer)))?;
-                if matches!(socket.peek(&mut [0]), Ok(1..)) {
-                    break (socket, peer);
-                }
-                warn(
-                    "server",
-                    &format!("client {peer} left without a word, waiting for the next one"),
-                );
+    let tcp_server =
+        TcpListener::bind(addr).map_err(|e| crate::context("cannot listen on", addr, e))?;
+    print(&format!("Listening on {}", tcp_server.local_addr()?))?;
+    let idle = crate::idle();
+    let (mut client_socket, peer) = loop {
+        // 获取连接的客户端套接字和地址信息
+        let (client_socket, client_addr) = match tcp_server.accept() {
+            Ok(pair) => pair,
+            // A failed accept loses that client, not the server; the pause keeps
+            // an error that persists (no file descriptors left) from spinning.
+            Err(e) => {
+                warn("server", &format!("accept failed: {e}"));
+                thread::sleep(Duration::from_millis(100));
+                continue;
             }
-            // A failed accept loses that client, not the server.
-            Err(e) => warn("server", &format!("accept failed: {e}")),
-        }
-        // A pause before the next accept: an error that persists (no file
-        // descriptors left) or a stream of clients leaving at once must not spin.
-        thread::sleep(Duration::from_millis(100));
+        };
+        // print('客户端已连接:', client_addr), as Python prints the (ip, port) tuple
+        let ip = client_addr.ip();
+        let port = client_addr.port();
+        print(&format!("客户端已连接: ('{ip}', {port})"))?;
+        let peer = format!("client {client_addr}");
+        // Not in the article: a client that leaves, or says nothing for a
+        // while, before its first message (a port scan, `nc` left open) does
+        // not take the only seat. peek() waits for the first byte, leaving it
+        // for the recv below.
+        client_socket.set_read_timeout(Some(idle))?;
+        let why = match client_socket.peek(&mut [0]) {
+            Ok(1..) => break (client_socket, peer),
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                format!("said nothing for {} s", idle.as_secs())
+            }
+            _ => "left without a word".to_string(),
+        };
+        warn("server", &format!("{peer} {why}, waiting for the next one"));
     };
-    // One client only, as in the article: stop listening (Python closes
-    // tcp_server at the end; nobody else would be accepted anyway).
+    // From its first message on, the client is a person typing: no limit.
+    client_socket.set_read_timeout(None)?;
+    // One client only, as in the article: nobody else is accepted.
     drop(tcp_server);
-    chat(&mut client_socket)
-        .or_else(|e| console::gone(e, "server", &format!("client {client_addr}")))
-    // client_socket.close(): the socket is closed when it is dropped.
-}
-
-fn chat(client_socket: &mut TcpStream) -> io::Result<()> {
+    let mut recv_data = [0; 1024];
     loop {
-        // 服务端首先接收客户端的消息 (接收到"88"时, 服务端程序终止), 然后发送消息
-        // (sending 88 ends the server too): `||` stops at the first 88.
-        if console::receive(client_socket, "客户端")? == GOODBYE
-            || console::send(client_socket, "server")? == GOODBYE
-        {
+        // 服务端首先接收客户端的消息
+        let n = match client_socket.read(&mut recv_data) {
+            Ok(0) => return crate::closed("server", &peer), // closed without "88"
+            Ok(n) => n,
+            Err(e) => return crate::gone(e, "server", &peer),
+        };
+        let recv_msg = crate::show(&recv_data[..n]);
+        print(&format!("收到客户端消息: {recv_msg}"))?;
+        // 接收到"88"时, 服务端程序终止
+        if recv_msg == "88" {
+            return Ok(());
+        }
+        // 发送消息
+        let send_msg = crate::input("server", "请输入:")?;
+        if let Err(e) = client_socket.write_all(send_msg.as_bytes()) {
+            return crate::gone(e, "server", &peer);
+        }
+        // Not in the article: saying 88 ends the server too, as it ends the client.
+        if send_msg == "88" {
             return Ok(());
         }
     }
-}
-
-/// The address as Python prints `client_addr`: `('127.0.0.1', 40278)`, or
-/// for IPv6 its 4-tuple `('::1', 40278, 0, 0)` (flowinfo, scope id).
-fn tuple(addr: SocketAddr) -> String {
-    match addr {
-        SocketAddr::V4(a) => format!("('{}', {})", a.ip(), a.port()),
-        SocketAddr::V6(a) => format!(
-            "('{}', {}, {}, {})",
-            a.ip(),
-            a.port(),
-            a.flowinfo(),
-            a.scope_id()
-        ),
-    }
+    // client_socket.close(), tcp_server.close(): each is closed when dropped.
 }

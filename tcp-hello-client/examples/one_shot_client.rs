@@ -11,137 +11,190 @@
 //! cargo run -p tcp-hello-client --example one_shot_client   # terminal 2
 //! ```
 //!
-//! Differences from the article: text is UTF-8, not GBK, because std has no
-//! GBK codec (the `encoding_rs` crate has one); the server address defaults
-//! to 127.0.0.1:8989 instead of the article's LAN address 192.168.131.62:8080;
-//! control characters in the reply are shown escaped (`\u{1b}`); a server that
-//! closes without answering, or says nothing for 10 s, ends the client with
-//! one line on stderr, exit 1.
+//! Differences from the article:
+//! - text is UTF-8, not GBK, because std has no GBK codec (the `encoding_rs`
+//!   crate has one);
+//! - the server address defaults to 127.0.0.1:8989 instead of the article's
+//!   LAN address 192.168.131.62:8080, and can be given as an argument;
+//! - the decoded reply is shown with control characters escaped (`\u{1b}`)
+//!   and without one trailing newline;
+//! - a connect or a reply that takes over 10 s, a server that closes without
+//!   answering, or a stdout that cannot be written (a full disk) ends the
+//!   client with one line on stderr, exit 1.
 
 use std::io::{self, ErrorKind, Read, Write};
-use std::{env, ffi::OsString, net::TcpStream, process, time::Duration};
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::{env, process, time::Duration};
 
+const DEFAULT_ADDR: &str = "127.0.0.1:8989";
 const USAGE: &str = "usage: one_shot_client [ADDR]   (ADDR is HOST:PORT, default 127.0.0.1:8989)";
+/// How long we wait for a reply that is due (and for a connect).
+const TIMEOUT: Duration = Duration::from_secs(10);
 
 fn main() {
-    let addr = addr();
+    let addr = addr_arg(DEFAULT_ADDR);
+    if let Err(e) = run(&addr) {
+        quit(1, &format!("one_shot_client: {e}"));
+    }
+}
+
+fn run(addr: &str) -> io::Result<()> {
     // 1. 创建客户端套接字对象, 2. 和服务端套接字建立连接:
-    // TcpStream::connect is socket() + connect() in one call.
-    let mut tcp_client_socket =
-        TcpStream::connect(&addr).unwrap_or_else(|e| fail("connect to", &addr, e));
+    // socket() + connect() are one call in Rust.
+    let mut tcp_client_socket = connect(addr)?;
     // 代码执行到此,说明连接建立成功
 
     // 3. 发送数据: UTF-8 bytes where the article encodes "gbk".
     let send_data = "你好服务端,我是客户端小黑!".as_bytes();
     tcp_client_socket
         .write_all(send_data)
-        .unwrap_or_else(|e| fail("send to", &addr, e));
+        .map_err(|e| context("cannot send to", addr, e))?;
 
-    // 4. 接收数据, at most 1024 bytes this time; the server gets 10 s to answer.
-    let timeout = tcp_client_socket.set_read_timeout(Some(Duration::from_secs(10)));
-    timeout.unwrap_or_else(|e| fail("receive from", &addr, e));
+    // 4. 接收数据, at most 1024 bytes this time, like recv(1024).
+    tcp_client_socket.set_read_timeout(Some(TIMEOUT))?;
     let mut recv_data = [0; 1024];
-    let n = tcp_client_socket.read(&mut recv_data);
-    let n = n.and_then(|n| {
-        if n > 0 {
-            Ok(n)
-        } else {
-            Err(ErrorKind::UnexpectedEof.into())
-        }
-    });
-    let recv_data = &recv_data[..n.unwrap_or_else(|e| fail("receive from", &addr, e))];
-    // 返回的直接是服务端程序发送的二进制数据: printed like Python's b'...'; escape_ascii() writes no
-    // control character.
-    say(format!("b'{}'", recv_data.escape_ascii()).as_bytes());
-    // 对数据进行解码: say() escapes the control characters the server sent.
-    say(&["接收服务端的数据为: ".as_bytes(), recv_data].concat());
+    let n = match tcp_client_socket.read(&mut recv_data) {
+        Ok(0) => return Err(closed_early(addr)), // Python's b'': the server closed
+        Ok(n) => n,
+        Err(e) => return Err(context("cannot receive from", addr, e)),
+    };
+    let recv_data = &recv_data[..n];
+    // 返回的直接是服务端程序发送的二进制数据: printed like Python's b'...';
+    // escape_ascii() writes no control character.
+    print(&format!("b'{}'", recv_data.escape_ascii()))?;
+    // 对数据进行解码: UTF-8 where the article says "gbk".
+    print(&format!("接收服务端的数据为: {}", show(recv_data)))?;
 
     // 5. 关闭客户端套接字
     drop(tcp_client_socket);
+    Ok(())
 }
 
-/// ADDR from the command line; `--help` and usage errors end the program here.
-fn addr() -> String {
-    // bad_arg sees every argument, so `--help` anywhere wins; otherwise the first mistake is reported.
-    match env::args_os()
-        .skip(1)
-        .enumerate()
-        .filter_map(bad_arg)
-        .reduce(|first, _| first)
-    {
-        Some(why) => quit(2, &format!("one_shot_client: {why}\n\n{USAGE}")),
-        None => env::args_os()
-            .nth(1)
-            .map_or("127.0.0.1:8989".into(), |a| a.to_string_lossy().into()),
-    }
-}
-
-/// What is wrong with argument number `i`, if anything; `--help` ends the program here. ADDR is HOST:PORT.
-fn bad_arg((i, arg): (usize, OsString)) -> Option<String> {
-    let a = arg.to_string_lossy();
-    let (host, port) = a.rsplit_once(':').unwrap_or(("", &a));
-    // Err(true): a number, but too big for a port.
-    match port
-        .parse::<u16>()
-        .map_err(|e| *e.kind() == std::num::IntErrorKind::PosOverflow)
-    {
-        _ if a == "-h" || a == "--help" => quit(0, USAGE),
-        _ if arg.to_str().is_none() => Some(format!("argument `{a}` is not valid UTF-8")),
-        _ if a.starts_with('-') => Some(format!("unknown option `{a}`")),
-        _ if i > 0 => Some(format!("unexpected argument `{a}`")),
-        Err(true) => Some(format!(
-            "bad ADDR `{a}`: port {port} is out of range (0-65535)"
-        )),
-        Err(_) if a.contains(':') => Some(format!("bad ADDR `{a}`: port `{port}` is not a number")),
-        Err(_) => Some(format!("bad ADDR `{a}`: no port: expected HOST:PORT")),
-        Ok(_) => host
-            .is_empty()
-            .then(|| format!("bad ADDR `{a}`: no host: did you mean 127.0.0.1:{port}?")),
-    }
-}
-
-/// Ends the program on `e`: the step, the address, what happened and a hint chosen by its kind.
-fn fail(step: &str, addr: &str, e: io::Error) -> ! {
-    let why = match e.kind() {
-        ErrorKind::ConnectionRefused => {
-            format!("{e}; is the server running? start one_shot_server first")
+/// ADDR from the command line, or the article's; `--help` and mistakes end here.
+fn addr_arg(default: &str) -> String {
+    let mut addr = None;
+    for arg in env::args_os().skip(1) {
+        match arg.to_str() {
+            Some("-h" | "--help") => quit(0, USAGE),
+            None => usage_error(&format!(
+                "argument `{}` is not valid UTF-8",
+                arg.to_string_lossy()
+            )),
+            Some(a) if a.starts_with('-') => usage_error(&format!("unknown option `{a}`")),
+            Some(a) if addr.is_some() => usage_error(&format!("unexpected argument `{a}`")),
+            Some(a) if !is_host_port(a) => usage_error(&format!(
+                "bad ADDR `{a}`: expected HOST:PORT, e.g. 127.0.0.1:9999"
+            )),
+            Some(a) => addr = Some(a.to_string()),
         }
-        // A read timeout is WouldBlock on Unix, TimedOut on Windows.
-        ErrorKind::WouldBlock | ErrorKind::TimedOut => {
-            "no answer within 10 s; is it a one_shot_server?".into()
-        }
-        ErrorKind::UnexpectedEof => "the server closed the connection without answering".into(),
-        _ => e.to_string(),
+    }
+    addr.unwrap_or_else(|| default.to_string())
+}
+
+/// HOST:PORT with a host, and a port of digits only (`+80` is no port) up to 65535.
+fn is_host_port(a: &str) -> bool {
+    let Some((host, port)) = a.rsplit_once(':') else {
+        return false;
     };
-    quit(1, &format!("one_shot_client: cannot {step} {addr}: {why}"))
+    !host.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) && port.parse::<u16>().is_ok()
 }
 
-/// Ends the program with `code`: `--help` prints the usage on stdout, anything else is an error on stderr.
+/// Bad usage: what is wrong, a blank line, the usage; exit 2.
+fn usage_error(why: &str) -> ! {
+    quit(2, &format!("one_shot_client: {why}\n\n{USAGE}"))
+}
+
+/// Ends the program: `--help` (code 0) on stdout, anything else on stderr.
 fn quit(code: i32, text: &str) -> ! {
-    let _ = if code == 0 {
-        writeln!(io::stdout(), "{text}")
+    if code == 0 {
+        let _ = writeln!(io::stdout(), "{text}"); // a closed stdout is no reason to panic
     } else {
-        writeln!(io::stderr(), "{text}")
-    };
+        let _ = writeln!(io::stderr(), "{text}");
+    }
     process::exit(code)
 }
 
-/// Prints a line, lossy UTF-8 with control characters escaped (`\u{1b}`) so that a peer cannot drive the
-/// terminal. A closed stdout (`| head -1`) is no reason to stop: the line is dropped.
-fn say(line: &[u8]) {
-    let esc = |c: char| {
-        if c.is_control() && c != '\t' {
-            c.escape_unicode().to_string()
-        } else {
-            c.into()
+/// socket() + connect(): each of the name's addresses in the resolver's
+/// order, each given TIMEOUT, so a server that drops our SYNs cannot hang us.
+fn connect(addr: &str) -> io::Result<TcpStream> {
+    let ips = addr
+        .to_socket_addrs()
+        .map_err(|e| context("cannot resolve", addr, e))?;
+    let mut last_error = io::Error::new(ErrorKind::NotFound, format!("{addr}: no address"));
+    for ip in ips {
+        match TcpStream::connect_timeout(&ip, TIMEOUT) {
+            Ok(stream) => return Ok(stream),
+            Err(e) => last_error = context("cannot connect to", &at(addr, ip), e),
         }
+    }
+    Err(last_error)
+}
+
+/// `addr`, with the IP:PORT it resolved to when that is not the same text:
+/// `localhost:8989 (127.0.0.1:8989)`.
+fn at(addr: &str, ip: SocketAddr) -> String {
+    if ip.to_string() == addr {
+        addr.to_string()
+    } else {
+        format!("{addr} ({ip})")
+    }
+}
+
+/// `e` as one line a person reads: what was being done, where, the OS
+/// error, and a hint chosen by its kind.
+fn context(doing: &str, place: &str, e: io::Error) -> io::Error {
+    let hint = match e.kind() {
+        ErrorKind::ConnectionRefused => {
+            "; is the server running? start it with `cargo run -p tcp-hello-server --example one_shot_server`"
+        }
+        // A read timeout is WouldBlock on Unix, TimedOut on Windows.
+        ErrorKind::WouldBlock | ErrorKind::TimedOut => "; no answer within 10 s",
+        _ => "",
     };
-    let _ = writeln!(
-        io::stdout(),
-        "{}",
-        String::from_utf8_lossy(line)
-            .chars()
-            .map(esc)
-            .collect::<String>()
-    );
+    io::Error::new(e.kind(), format!("{doing} {place}: {e}{hint}"))
+}
+
+/// Python's b'' where the answer is due: the server closed without one.
+fn closed_early(addr: &str) -> io::Error {
+    let why = format!("cannot receive from {addr}: the server closed without answering");
+    io::Error::new(ErrorKind::UnexpectedEof, why)
+}
+
+/// print(): one line on stdout. A stdout that fails (a full disk,
+/// `> /dev/full`) ends the program; one whose reader has gone (`| head -1`)
+/// does not: the line is dropped and the program goes on.
+fn print(line: &str) -> io::Result<()> {
+    match writeln!(io::stdout(), "{line}") {
+        Err(e) if e.kind() != ErrorKind::BrokenPipe => Err(console(e)),
+        _ => Ok(()),
+    }
+}
+
+/// The error of a console that cannot be used.
+fn console(e: io::Error) -> io::Error {
+    context("cannot use", "the console (stdin/stdout)", e)
+}
+
+/// What a peer sent, as a line for the terminal: lossy UTF-8, one trailing
+/// newline dropped, every control character but tab escaped (`\u{1b}`) so a
+/// peer cannot drive the terminal.
+fn show(data: &[u8]) -> String {
+    let text = String::from_utf8_lossy(trim_newline(data));
+    let mut shown = String::new();
+    for c in text.chars() {
+        if c.is_control() && c != '\t' {
+            shown.push_str(&c.escape_unicode().to_string());
+        } else {
+            shown.push(c);
+        }
+    }
+    shown
+}
+
+/// `data` without one trailing `\n` or `\r\n`.
+fn trim_newline(data: &[u8]) -> &[u8] {
+    if let Some(line) = data.strip_suffix(b"\r\n") {
+        return line;
+    }
+    data.strip_suffix(b"\n").unwrap_or(data)
 }

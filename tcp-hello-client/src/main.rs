@@ -7,147 +7,189 @@
 //! Start the server first, then the client in a second terminal:
 //!
 //! ```text
-//! cargo run -p tcp-hello-server                          # terminal 1
-//! cargo run -p tcp-hello-client                          # terminal 2
-//! cargo run -p tcp-hello-client -- 127.0.0.1:9999 Ann Bo # other names
+//! cargo run -p tcp-hello-server                   # terminal 1
+//! cargo run -p tcp-hello-client                   # terminal 2
+//! cargo run -p tcp-hello-client -- 127.0.0.1:9999 # another ADDR
 //! ```
 //!
-//! Differences from the article: the address and names can be given as
-//! arguments; what the server sends is shown with replacement characters for
-//! bytes that are not UTF-8 and with control characters escaped (`\u{1b}`), so
-//! a server cannot drive the terminal; a server that sends nothing for 10
-//! seconds, or closes early, ends the client with one line on stderr instead
-//! of a hang or a traceback.
+//! Differences from the article:
+//! - the address can be given as an argument (the names are the article's);
+//! - what the server sends is shown with replacement characters for bytes
+//!   that are not UTF-8, with control characters escaped (`\u{1b}`) so a
+//!   server cannot drive the terminal, and without one trailing newline;
+//! - a connect or a reply that takes over 10 s, a server that closes early,
+//!   or a stdout that cannot be written (a full disk) ends the client with one
+//!   line on stderr, exit 1, instead of a hang or a traceback.
 
-use std::{
-    env, io, io::ErrorKind as Kind, io::Read, io::Write, net::TcpStream, process, time::Duration,
-};
+use std::io::{self, ErrorKind, Read, Write};
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::{env, process, time::Duration};
 
-const USAGE: &str =
-    "usage: tcp-hello-client [ADDR] [NAME...]\n(default: 127.0.0.1:9999 Michael Tracy Sarah)";
+const USAGE: &str = "usage: tcp-hello-client [ADDR]   (ADDR is HOST:PORT, default 127.0.0.1:9999)";
+/// How long we wait for a reply that is due (and for a connect).
+const TIMEOUT: Duration = Duration::from_secs(10);
 
 fn main() {
-    let (addr, names) = args();
-    // 建立连接:
-    let mut s = TcpStream::connect(&addr).unwrap_or_else(|e| quit(1, &context(&addr, e)));
-    // A server silent for 10 s ends the client instead of hanging it (Python's settimeout()).
-    s.set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap_or_else(|e| quit(1, &context(&addr, e)));
-    // 接收欢迎消息:
-    print_reply(&mut s, &addr);
-    for name in names {
-        // 发送数据:
+    let addr = addr_arg("127.0.0.1:9999"); // the article's address
+    if let Err(e) = run(&addr) {
+        quit(1, &format!("tcp-hello-client: {e}"));
+    }
+}
+
+fn run(addr: &str) -> io::Result<()> {
+    // 建立连接: socket() + connect() are one call in Rust.
+    let mut s = connect(addr)?;
+    s.set_read_timeout(Some(TIMEOUT))?;
+    let mut data = [0; 1024];
+    // 接收欢迎消息: one read of at most 1024 bytes, like recv(1024).
+    let n = match s.read(&mut data) {
+        Ok(0) => return Err(closed_early(addr)), // Python's b'': the server closed
+        Ok(n) => n,
+        Err(e) => return Err(context("cannot receive from", addr, e)),
+    };
+    print(&show(&data[..n]))?; // .decode('utf-8')
+    for name in ["Michael", "Tracy", "Sarah"] {
+        // 发送数据: write_all, like sendall(), sends every byte.
         s.write_all(name.as_bytes())
-            .unwrap_or_else(|e| quit(1, &context(&addr, e)));
-        print_reply(&mut s, &addr);
+            .map_err(|e| context("cannot send to", addr, e))?;
+        let n = match s.read(&mut data) {
+            Ok(0) => return Err(closed_early(addr)),
+            Ok(n) => n,
+            Err(e) => return Err(context("cannot receive from", addr, e)),
+        };
+        print(&show(&data[..n]))?;
     }
     s.write_all(b"exit")
-        .unwrap_or_else(|e| quit(1, &context(&addr, e)));
-    // s.close(): the stream closes as it goes out of scope.
+        .map_err(|e| context("cannot send to", addr, e))?;
+    drop(s); // s.close()
+    Ok(())
 }
 
-/// ADDR and the names (the arguments after ADDR), defaults filled in. Anything else ends the program here:
-/// `-h`/`--help` anywhere prints the usage (exit 0); a mistake, one line saying what is wrong and then the
-/// usage (exit 2).
-fn args() -> (String, Vec<String>) {
-    let addr: String = env::args_os()
-        .nth(1)
-        .map_or("127.0.0.1:9999".into(), |a| a.to_string_lossy().into());
-    let (host, port) = addr.rsplit_once(':').unwrap_or(("", &addr));
-    // The first argument that is not UTF-8 or is an option, and the port as a number: a u64, as `65536_u64..`
-    // below says, so that a long run of digits is out of range rather than "not a number".
-    match (
-        env::args_os()
-            .skip(1)
-            .find(|a| a.to_str().is_none_or(|a| a.starts_with('-'))),
-        port.parse(),
-    ) {
-        _ if env::args_os().skip(1).any(|a| a == "-h" || a == "--help") => quit(0, USAGE),
-        (Some(a), _) if a.to_str().is_some() => {
-            Err(format!("unknown option `{}`", a.to_string_lossy()))
+/// ADDR from the command line, or the article's; `--help` and mistakes end here.
+fn addr_arg(default: &str) -> String {
+    let mut addr = None;
+    for arg in env::args_os().skip(1) {
+        match arg.to_str() {
+            Some("-h" | "--help") => quit(0, USAGE),
+            None => usage_error(&format!(
+                "argument `{}` is not valid UTF-8",
+                arg.to_string_lossy()
+            )),
+            Some(a) if a.starts_with('-') => usage_error(&format!("unknown option `{a}`")),
+            Some(a) if addr.is_some() => usage_error(&format!("unexpected argument `{a}`")),
+            Some(a) if !is_host_port(a) => usage_error(&format!(
+                "bad ADDR `{a}`: expected HOST:PORT, e.g. 127.0.0.1:9999"
+            )),
+            Some(a) => addr = Some(a.to_string()),
         }
-        (Some(a), _) => Err(format!(
-            "argument `{}` is not valid UTF-8",
-            a.to_string_lossy()
-        )),
-        (_, Err(_)) if !addr.contains(':') => {
-            Err(format!("bad ADDR `{addr}`: no port: expected HOST:PORT"))
-        }
-        (_, Err(_)) => Err(format!("bad ADDR `{addr}`: port `{port}` is not a number")),
-        (_, Ok(65536_u64..)) => Err(format!(
-            "bad ADDR `{addr}`: port {port} is out of range (0-65535)"
-        )),
-        _ if host.is_empty() => Err(format!(
-            "bad ADDR `{addr}`: no host: did you mean 127.0.0.1:{port}?"
-        )),
-        _ if env::args_os().skip(2).any(|a| a.is_empty()) => {
-            Err("an empty NAME would send nothing".into())
-        }
-        // No NAME given: the article's three.
-        _ if env::args_os().len() < 3 => {
-            Ok((addr, ["Michael", "Tracy", "Sarah"].map(String::from).into()))
-        }
-        _ => Ok((
-            addr,
-            env::args_os()
-                .skip(2)
-                .map(|a| a.to_string_lossy().into())
-                .collect(),
-        )),
     }
-    .unwrap_or_else(|why| quit(2, &format!("tcp-hello-client: {why}\n\n{USAGE}")))
+    addr.unwrap_or_else(|| default.to_string())
 }
 
-/// `e` as one line: what failed, where, and a hint chosen by its kind.
-fn context(addr: &str, e: io::Error) -> String {
-    let hint = "is the server running? start it with `cargo run -p tcp-hello-server`";
-    match e.kind() {
-        Kind::ConnectionRefused => {
-            format!("tcp-hello-client: cannot connect to {addr}: {e}; {hint}")
-        }
-        // A read timeout is WouldBlock on Unix, TimedOut on Windows.
-        Kind::WouldBlock | Kind::TimedOut => {
-            format!("tcp-hello-client: no reply from {addr} within 10 s")
-        }
-        Kind::UnexpectedEof => {
-            format!("tcp-hello-client: server {addr} closed the connection early")
-        }
-        _ => format!("tcp-hello-client: connection to {addr} failed: {e}"),
-    }
-}
-
-/// Ends the program with `code`: `--help` prints the usage on stdout, anything else is an error on stderr.
-fn quit(code: i32, text: &str) -> ! {
-    let _ = if code == 0 {
-        writeln!(io::stdout(), "{text}")
-    } else {
-        writeln!(io::stderr(), "{text}")
+/// HOST:PORT with a host, and a port of digits only (`+80` is no port) up to 65535.
+fn is_host_port(a: &str) -> bool {
+    let Some((host, port)) = a.rsplit_once(':') else {
+        return false;
     };
+    !host.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) && port.parse::<u16>().is_ok()
+}
+
+/// Bad usage: what is wrong, a blank line, the usage; exit 2.
+fn usage_error(why: &str) -> ! {
+    quit(2, &format!("tcp-hello-client: {why}\n\n{USAGE}"))
+}
+
+/// Ends the program: `--help` (code 0) on stdout, anything else on stderr.
+fn quit(code: i32, text: &str) -> ! {
+    if code == 0 {
+        let _ = writeln!(io::stdout(), "{text}"); // a closed stdout is no reason to panic
+    } else {
+        let _ = writeln!(io::stderr(), "{text}");
+    }
     process::exit(code)
 }
 
-/// print(s.recv(1024).decode('utf-8')), control characters escaped (`\u{1b}`) so that the server cannot
-/// drive the terminal. A closed stdout (`| head -1`) is no reason to stop: the line is dropped.
-fn print_reply(s: &mut TcpStream, addr: &str) {
-    let mut data = [0; 1024];
-    let n = s.read(&mut data).and_then(|n| {
-        if n > 0 {
-            Ok(n)
-        } else {
-            Err(Kind::UnexpectedEof.into())
+/// socket() + connect(): each of the name's addresses in the resolver's
+/// order, each given TIMEOUT, so a server that drops our SYNs cannot hang us.
+fn connect(addr: &str) -> io::Result<TcpStream> {
+    let ips = addr
+        .to_socket_addrs()
+        .map_err(|e| context("cannot resolve", addr, e))?;
+    let mut last_error = io::Error::new(ErrorKind::NotFound, format!("{addr}: no address"));
+    for ip in ips {
+        match TcpStream::connect_timeout(&ip, TIMEOUT) {
+            Ok(stream) => return Ok(stream),
+            Err(e) => last_error = context("cannot connect to", &at(addr, ip), e),
         }
-    });
-    let text = String::from_utf8_lossy(&data[..n.unwrap_or_else(|e| quit(1, &context(addr, e)))]);
-    let esc = |c: char| {
-        if c.is_control() && c != '\t' {
-            c.escape_unicode().to_string()
-        } else {
-            c.into()
+    }
+    Err(last_error)
+}
+
+/// `addr`, with the IP:PORT it resolved to when that is not the same text:
+/// `localhost:9999 (127.0.0.1:9999)`.
+fn at(addr: &str, ip: SocketAddr) -> String {
+    if ip.to_string() == addr {
+        addr.to_string()
+    } else {
+        format!("{addr} ({ip})")
+    }
+}
+
+/// `e` as one line a person reads: what was being done, where, the OS
+/// error, and a hint chosen by its kind.
+fn context(doing: &str, place: &str, e: io::Error) -> io::Error {
+    let hint = match e.kind() {
+        ErrorKind::ConnectionRefused => {
+            "; is the server running? start it with `cargo run -p tcp-hello-server`"
         }
+        // A read timeout is WouldBlock on Unix, TimedOut on Windows.
+        ErrorKind::WouldBlock | ErrorKind::TimedOut => "; no answer within 10 s",
+        _ => "",
     };
-    let _ = writeln!(
-        io::stdout(),
-        "{}",
-        text.chars().map(esc).collect::<String>()
-    );
+    io::Error::new(e.kind(), format!("{doing} {place}: {e}{hint}"))
+}
+
+/// Python's b'' where the answer is due: the server closed without one.
+fn closed_early(addr: &str) -> io::Error {
+    let why = format!("cannot receive from {addr}: the server closed without answering");
+    io::Error::new(ErrorKind::UnexpectedEof, why)
+}
+
+/// print(): one line on stdout. A stdout that fails (a full disk,
+/// `> /dev/full`) ends the program; one whose reader has gone (`| head -1`)
+/// does not: the line is dropped and the program goes on.
+fn print(line: &str) -> io::Result<()> {
+    match writeln!(io::stdout(), "{line}") {
+        Err(e) if e.kind() != ErrorKind::BrokenPipe => Err(console(e)),
+        _ => Ok(()),
+    }
+}
+
+/// The error of a console that cannot be used.
+fn console(e: io::Error) -> io::Error {
+    context("cannot use", "the console (stdin/stdout)", e)
+}
+
+/// What a peer sent, as a line for the terminal: lossy UTF-8, one trailing
+/// newline dropped, every control character but tab escaped (`\u{1b}`) so a
+/// peer cannot drive the terminal.
+fn show(data: &[u8]) -> String {
+    let text = String::from_utf8_lossy(trim_newline(data));
+    let mut shown = String::new();
+    for c in text.chars() {
+        if c.is_control() && c != '\t' {
+            shown.push_str(&c.escape_unicode().to_string());
+        } else {
+            shown.push(c);
+        }
+    }
+    shown
+}
+
+/// `data` without one trailing `\n` or `\r\n`.
+fn trim_newline(data: &[u8]) -> &[u8] {
+    if let Some(line) = data.strip_suffix(b"\r\n") {
+        return line;
+    }
+    data.strip_suffix(b"\n").unwrap_or(data)
 }

@@ -11,21 +11,33 @@
 //! cargo run -p tcp-hello-client --example one_shot_client   # terminal 2
 //! ```
 //!
-//! Differences from the article: text is UTF-8, not GBK, because std has no
-//! GBK codec (the `encoding_rs` crate has one); the default address is
-//! 127.0.0.1:8989, not every interface; the first line printed is the bound
-//! address; control characters the client sent are shown escaped
-//! (`\u{1b}`); a client that closes without sending, or sends nothing for
-//! 10 s, ends the server with one line on stderr, exit 1.
+//! Differences from the article:
+//! - text is UTF-8, not GBK, because std has no GBK codec (the `encoding_rs`
+//!   crate has one);
+//! - the default address is 127.0.0.1:8989, not every interface, and the
+//!   first line printed is the bound address;
+//! - the client's text is shown with control characters escaped (`\u{1b}`)
+//!   and without one trailing newline;
+//! - a client that closes without sending, or sends nothing for 10 s, ends the
+//!   server with one line on stderr, exit 1.
 
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener};
-use std::{env, ffi::OsString, process, time::Duration};
+use std::{env, process, time::Duration};
 
+const DEFAULT_ADDR: &str = "127.0.0.1:8989";
 const USAGE: &str = "usage: one_shot_server [ADDR]   (ADDR is HOST:PORT, default 127.0.0.1:8989)";
+/// How long we wait for the client's message (and for it to take our answer).
+const TIMEOUT: Duration = Duration::from_secs(10);
 
 fn main() {
-    let addr = addr();
+    let addr = addr_arg(DEFAULT_ADDR);
+    if let Err(e) = run(&addr) {
+        quit(1, &format!("one_shot_server: {e}"));
+    }
+}
+
+fn run(addr: &str) -> io::Result<()> {
     // 1. 创建服务端端套接字对象, 2. 绑定端口号, 3. 设置监听:
     // TcpListener::bind is socket() + bind() + listen() in one call.
     //
@@ -35,47 +47,45 @@ fn main() {
     // itself on Unix before bind(), so the article's setsockopt() line needs
     // no counterpart here (std exposes no setsockopt; the socket2 crate does).
     let tcp_server_socket =
-        TcpListener::bind(&addr).unwrap_or_else(|e| fail("listen on", &addr, e));
-    let bound = tcp_server_socket
-        .local_addr()
-        .unwrap_or_else(|e| fail("listen on", &addr, e));
-    say(format!("Listening on {bound}").as_bytes());
+        TcpListener::bind(addr).map_err(|e| context("cannot listen on", addr, e))?;
+    print(&format!("Listening on {}", tcp_server_socket.local_addr()?))?;
 
     // 4. 等待接受客户端的连接请求: blocks until a client has connected.
     // The listening socket only accepts; talking goes through the new one.
     let (mut service_client_socket, ip_port) = tcp_server_socket
         .accept()
-        .unwrap_or_else(|e| fail("accept on", &addr, e));
-    say(format!("客户端的ip地址和端口号: {}", python_tuple(ip_port)).as_bytes());
+        .map_err(|e| context("cannot accept on", addr, e))?;
+    print(&format!(
+        "客户端的ip地址和端口号: {}",
+        python_tuple(ip_port)
+    ))?;
 
-    // 5. 接收数据, at most 1024 bytes this time; a client gets 10 s to send them.
+    // 5. 接收数据, at most 1024 bytes this time, like recv(1024).
     let peer = ip_port.to_string();
-    let timeout = service_client_socket.set_read_timeout(Some(Duration::from_secs(10)));
-    timeout.unwrap_or_else(|e| fail("receive from", &peer, e));
+    service_client_socket.set_read_timeout(Some(TIMEOUT))?;
+    service_client_socket.set_write_timeout(Some(TIMEOUT))?;
     let mut recv_data = [0; 1024];
-    let n = service_client_socket.read(&mut recv_data);
-    let n = n.and_then(|n| {
-        if n > 0 {
-            Ok(n)
-        } else {
-            Err(ErrorKind::UnexpectedEof.into())
-        }
-    });
-    let recv_data = &recv_data[..n.unwrap_or_else(|e| fail("receive from", &peer, e))];
+    let n = match service_client_socket.read(&mut recv_data) {
+        Ok(0) => return Err(closed_early(&peer)), // Python's b'': the client closed
+        Ok(n) => n,
+        Err(e) => return Err(context("cannot receive from", &peer, e)),
+    };
+    let recv_data = &recv_data[..n];
     // 获取数据的长度
-    say(format!("接收数据的长度为: {}", recv_data.len()).as_bytes());
-    // 对二进制数据进行解码: UTF-8 where the article says "gbk"; say() escapes control characters.
-    say(&["接收客户端的数据为: ".as_bytes(), recv_data].concat());
+    print(&format!("接收数据的长度为: {}", recv_data.len()))?;
+    // 对二进制数据进行解码: UTF-8 where the article says "gbk".
+    print(&format!("接收客户端的数据为: {}", show(recv_data)))?;
 
     // 6. 发送数据: write_all, like sendall(), sends every byte.
     let send_data = "ok, 问题正在处理中...".as_bytes();
     service_client_socket
         .write_all(send_data)
-        .unwrap_or_else(|e| fail("send to", &peer, e));
+        .map_err(|e| context("cannot send to", &peer, e))?;
 
     // 7. 关闭套接字: first the one that served the client, then the listener.
     drop(service_client_socket);
     drop(tcp_server_socket);
+    Ok(())
 }
 
 /// The address as Python prints an address tuple: `('127.0.0.1', 40278)`; IPv6 as its 4-tuple.
@@ -92,86 +102,108 @@ fn python_tuple(addr: SocketAddr) -> String {
     }
 }
 
-/// ADDR from the command line; `--help` and usage errors end the program here.
-fn addr() -> String {
-    // bad_arg sees every argument, so `--help` anywhere wins; otherwise the first mistake is reported.
-    match env::args_os()
-        .skip(1)
-        .enumerate()
-        .filter_map(bad_arg)
-        .reduce(|first, _| first)
-    {
-        Some(why) => quit(2, &format!("one_shot_server: {why}\n\n{USAGE}")),
-        None => env::args_os()
-            .nth(1)
-            .map_or("127.0.0.1:8989".into(), |a| a.to_string_lossy().into()),
-    }
-}
-
-/// What is wrong with argument number `i`, if anything; `--help` ends the program here. ADDR is HOST:PORT.
-fn bad_arg((i, arg): (usize, OsString)) -> Option<String> {
-    let a = arg.to_string_lossy();
-    let (host, port) = a.rsplit_once(':').unwrap_or(("", &a));
-    // Err(true): a number, but too big for a port.
-    match port
-        .parse::<u16>()
-        .map_err(|e| *e.kind() == std::num::IntErrorKind::PosOverflow)
-    {
-        _ if a == "-h" || a == "--help" => quit(0, USAGE),
-        _ if arg.to_str().is_none() => Some(format!("argument `{a}` is not valid UTF-8")),
-        _ if a.starts_with('-') => Some(format!("unknown option `{a}`")),
-        _ if i > 0 => Some(format!("unexpected argument `{a}`")),
-        Err(true) => Some(format!(
-            "bad ADDR `{a}`: port {port} is out of range (0-65535)"
-        )),
-        Err(_) if a.contains(':') => Some(format!("bad ADDR `{a}`: port `{port}` is not a number")),
-        Err(_) => Some(format!("bad ADDR `{a}`: no port: expected HOST:PORT")),
-        Ok(_) => host
-            .is_empty()
-            .then(|| format!("bad ADDR `{a}`: no host: did you mean 127.0.0.1:{port}?")),
-    }
-}
-
-/// Ends the program on `e`: the step, the address, what happened and a hint chosen by its kind.
-fn fail(step: &str, addr: &str, e: io::Error) -> ! {
-    let why = match e.kind() {
-        ErrorKind::AddrInUse => format!("{e}; address in use: pass another ADDR, e.g. 127.0.0.1:0"),
-        // A read timeout is WouldBlock on Unix, TimedOut on Windows.
-        ErrorKind::WouldBlock | ErrorKind::TimedOut => "the client sent nothing for 10 s".into(),
-        ErrorKind::UnexpectedEof => {
-            "the client closed the connection without sending anything".into()
+/// ADDR from the command line, or the article's; `--help` and mistakes end here.
+fn addr_arg(default: &str) -> String {
+    let mut addr = None;
+    for arg in env::args_os().skip(1) {
+        match arg.to_str() {
+            Some("-h" | "--help") => quit(0, USAGE),
+            None => usage_error(&format!(
+                "argument `{}` is not valid UTF-8",
+                arg.to_string_lossy()
+            )),
+            Some(a) if a.starts_with('-') => usage_error(&format!("unknown option `{a}`")),
+            Some(a) if addr.is_some() => usage_error(&format!("unexpected argument `{a}`")),
+            Some(a) if !is_host_port(a) => usage_error(&format!(
+                "bad ADDR `{a}`: expected HOST:PORT, e.g. 127.0.0.1:9999"
+            )),
+            Some(a) => addr = Some(a.to_string()),
         }
-        _ => e.to_string(),
-    };
-    quit(1, &format!("one_shot_server: cannot {step} {addr}: {why}"))
+    }
+    addr.unwrap_or_else(|| default.to_string())
 }
 
-/// Ends the program with `code`: `--help` prints the usage on stdout, anything else is an error on stderr.
-fn quit(code: i32, text: &str) -> ! {
-    let _ = if code == 0 {
-        writeln!(io::stdout(), "{text}")
-    } else {
-        writeln!(io::stderr(), "{text}")
+/// HOST:PORT with a host, and a port of digits only (`+80` is no port) up to 65535.
+fn is_host_port(a: &str) -> bool {
+    let Some((host, port)) = a.rsplit_once(':') else {
+        return false;
     };
+    !host.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) && port.parse::<u16>().is_ok()
+}
+
+/// Bad usage: what is wrong, a blank line, the usage; exit 2.
+fn usage_error(why: &str) -> ! {
+    quit(2, &format!("one_shot_server: {why}\n\n{USAGE}"))
+}
+
+/// Ends the program: `--help` (code 0) on stdout, anything else on stderr.
+fn quit(code: i32, text: &str) -> ! {
+    if code == 0 {
+        let _ = writeln!(io::stdout(), "{text}"); // a closed stdout is no reason to panic
+    } else {
+        let _ = writeln!(io::stderr(), "{text}");
+    }
     process::exit(code)
 }
 
-/// Prints a line, lossy UTF-8 with control characters escaped (`\u{1b}`) so that a peer cannot drive the
-/// terminal. A closed stdout (`| head -1`) is no reason to leave the client unanswered: the line is dropped.
-fn say(line: &[u8]) {
-    let esc = |c: char| {
-        if c.is_control() && c != '\t' {
-            c.escape_unicode().to_string()
-        } else {
-            c.into()
+/// `e` as one line a person reads: what was being done, where, the OS
+/// error, and a hint chosen by its kind.
+fn context(doing: &str, place: &str, e: io::Error) -> io::Error {
+    let hint = match e.kind() {
+        ErrorKind::AddrInUse => {
+            "; address in use: is another server running? pass another ADDR, e.g. 127.0.0.1:0"
         }
+        ErrorKind::PermissionDenied => {
+            "; that port may be reserved (below 1024 needs root on Unix): pass another ADDR"
+        }
+        // A read timeout is WouldBlock on Unix, TimedOut on Windows.
+        ErrorKind::WouldBlock | ErrorKind::TimedOut => "; the client sent nothing for 10 s",
+        _ => "",
     };
-    let _ = writeln!(
-        io::stdout(),
-        "{}",
-        String::from_utf8_lossy(line)
-            .chars()
-            .map(esc)
-            .collect::<String>()
-    );
+    io::Error::new(e.kind(), format!("{doing} {place}: {e}{hint}"))
+}
+
+/// Python's b'' where a message is due: the client closed without one.
+fn closed_early(peer: &str) -> io::Error {
+    let why = format!("cannot receive from {peer}: the client closed without sending anything");
+    io::Error::new(ErrorKind::UnexpectedEof, why)
+}
+
+/// print(): one line on stdout. A stdout that fails (a full disk,
+/// `> /dev/full`) ends the program; one whose reader has gone (`| head -1`)
+/// does not: the line is dropped and the program goes on.
+fn print(line: &str) -> io::Result<()> {
+    match writeln!(io::stdout(), "{line}") {
+        Err(e) if e.kind() != ErrorKind::BrokenPipe => Err(console(e)),
+        _ => Ok(()),
+    }
+}
+
+/// The error of a console that cannot be used.
+fn console(e: io::Error) -> io::Error {
+    context("cannot use", "the console (stdin/stdout)", e)
+}
+
+/// What a peer sent, as a line for the terminal: lossy UTF-8, one trailing
+/// newline dropped, every control character but tab escaped (`\u{1b}`) so a
+/// peer cannot drive the terminal.
+fn show(data: &[u8]) -> String {
+    let text = String::from_utf8_lossy(trim_newline(data));
+    let mut shown = String::new();
+    for c in text.chars() {
+        if c.is_control() && c != '\t' {
+            shown.push_str(&c.escape_unicode().to_string());
+        } else {
+            shown.push(c);
+        }
+    }
+    shown
+}
+
+/// `data` without one trailing `\n` or `\r\n`.
+fn trim_newline(data: &[u8]) -> &[u8] {
+    if let Some(line) = data.strip_suffix(b"\r\n") {
+        return line;
+    }
+    data.strip_suffix(b"\n").unwrap_or(data)
 }

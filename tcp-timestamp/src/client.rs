@@ -4,96 +4,92 @@
 //! the server's answer. An empty line, end of input, or a server that
 //! closes ends it.
 
-use std::io::{self, BufRead, Read, Write};
-use std::{net::TcpStream, time::Duration};
+use std::io::{self, ErrorKind, Read, Write};
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::time::Duration;
 
+/// BUFSIZ = 1024: one recv reads at most this much.
 const BUFSIZ: usize = 1024;
+/// How long we wait for a connect and for each answer.
+const TIMEOUT: Duration = Duration::from_secs(10);
 
 pub fn run(addr: &str) -> io::Result<()> {
-    // socket(AF_INET, SOCK_STREAM) + connect(ADDR): one call in Rust.
-    let mut tcp_cli_sock =
-        TcpStream::connect(addr).map_err(|e| crate::context("cannot connect to", addr, e))?;
-    // Not in the article: a server that accepts and never answers (or one
-    // busy with another client) ends the client after 10 s.
-    tcp_cli_sock.set_read_timeout(Some(Duration::from_secs(10)))?;
-    let console = |e| crate::context("cannot use", "the console (stdin/stdout)", e);
-    let (mut stdin, mut stdout) = (io::stdin().lock(), io::stdout().lock());
-    let (mut line, mut data) = (Vec::new(), [0; BUFSIZ]);
+    // tcpCliSock = socket(AF_INET, SOCK_STREAM); tcpCliSock.connect(ADDR): one call in Rust.
+    let mut tcp_cli_sock = connect(addr)?;
+    // Not in the article: a server that never answers (or a one-at-a-time
+    // server busy with another client) ends the client after 10 s.
+    tcp_cli_sock.set_read_timeout(Some(TIMEOUT))?;
+    let mut data = [0; BUFSIZ];
 
     loop {
-        // data = input('> '); the prompt must be flushed, it has no newline.
-        write!(stdout, "> ")
-            .and_then(|()| stdout.flush())
-            .map_err(console)?;
-        line.clear();
-        // At most 64 MiB at a time: an endless line (`< /dev/zero`) cannot eat memory.
-        if (&mut stdin)
-            .take(1 << 26)
-            .read_until(b'\n', &mut line)
-            .map_err(console)?
-            == 0
-        {
-            // End of input, where Python raises EOFError: stop, and end the
-            // prompt's line so the shell's prompt starts on a line of its own.
-            return writeln!(stdout).map_err(console);
-        }
-        let data_out = line
-            .strip_suffix(b"\n")
-            .map_or(&line[..], |l| l.strip_suffix(b"\r").unwrap_or(l));
+        // data = input('> '); end of input (where Python raises EOFError) reads as an empty line.
+        let data_out = crate::input("> ")?.unwrap_or_default();
+        // if not data: break
         if data_out.is_empty() {
-            return Ok(()); // if not data: break
+            break;
         }
-        // The server reads 1024 bytes at a time. A longer line would be
-        // answered in several pieces while this client reads one per line
-        // (TCP keeps no message boundaries), and a very long one would fill
-        // both sides' buffers, each waiting for the other to read: refused.
-        if data_out.len() > BUFSIZ {
-            let _ = writeln!(
-                io::stderr(),
-                "tcp-timestamp client: not sent: over the {BUFSIZ} bytes the server reads at once"
-            );
-            continue;
+        // tcpCliSock.send(bytes(data, 'utf-8'))
+        match tcp_cli_sock.write_all(data_out.as_bytes()) {
+            Ok(()) => {}
+            Err(e) if gone(&e) => return closed(addr),
+            Err(e) => return Err(crate::context("cannot send to", addr, e)),
         }
-        // send, then one recv of up to 1024 bytes, as the article does: an
-        // answer longer than that shows in pieces, the rest on the next turn.
-        match tcp_cli_sock
-            .write_all(data_out)
-            .and_then(|()| tcp_cli_sock.read(&mut data))
-        {
-            Ok(0) => return server_gone(addr, io::ErrorKind::UnexpectedEof.into()), // if not data: break
-            Ok(n) => writeln!(stdout, "{}", shown(&data[..n])).map_err(console)?,
-            Err(e) => return server_gone(addr, e),
-        }
+        // data = tcpCliSock.recv(BUFSIZ): one read of up to 1024 bytes, as
+        // the article does; an answer longer than that shows in pieces, the
+        // rest on the next turn (TCP keeps no message boundaries).
+        let n = match tcp_cli_sock.read(&mut data) {
+            Ok(0) => return closed(addr), // if not data: break
+            Ok(n) => n,
+            Err(e) if gone(&e) => return closed(addr),
+            Err(e) => return Err(crate::context("no answer from", addr, e)),
+        };
+        // print(data.decode('utf-8'))
+        crate::print(&crate::show(&data[..n]))?;
     }
-}
-
-/// The server closed or reset the connection: a clean end, said on stderr.
-/// Anything else (a timeout) is an error.
-fn server_gone(addr: &str, e: io::Error) -> io::Result<()> {
-    use io::ErrorKind::*;
-    if !matches!(
-        e.kind(),
-        UnexpectedEof | ConnectionReset | ConnectionAborted | BrokenPipe
-    ) {
-        return Err(crate::context("no answer from", addr, e));
-    }
-    let _ = writeln!(
-        io::stderr(),
-        "tcp-timestamp client: server {addr} closed the connection"
-    );
+    // tcpCliSock.close()
+    drop(tcp_cli_sock);
     Ok(())
 }
 
-/// What the server sent, as text safe for a terminal: bytes that are not
-/// UTF-8 as `�`, control characters (but tab) as `\u{1b}`, so a hostile
-/// server cannot retitle or clear the screen.
-fn shown(bytes: &[u8]) -> String {
-    let show = |c: char| {
-        if c.is_control() && c != '\t' {
-            c.escape_unicode().to_string()
-        } else {
-            c.into()
+/// socket() + connect(): each of the name's addresses in the resolver's
+/// order, each given TIMEOUT, so a server that drops our SYNs cannot hang us.
+fn connect(addr: &str) -> io::Result<TcpStream> {
+    let ips = addr
+        .to_socket_addrs()
+        .map_err(|e| crate::context("cannot resolve", addr, e))?;
+    let mut last_error = io::Error::new(
+        ErrorKind::NotFound,
+        format!("{addr}: the name has no address"),
+    );
+    for ip in ips {
+        match TcpStream::connect_timeout(&ip, TIMEOUT) {
+            Ok(stream) => return Ok(stream),
+            Err(e) => last_error = crate::context("cannot connect to", &at(addr, ip), e),
         }
-    };
-    String::from_utf8_lossy(bytes).chars().map(show).collect()
+    }
+    Err(last_error)
+}
+
+/// `addr`, with the IP:PORT it resolved to when that is not the same text:
+/// `localhost:25677 (127.0.0.1:25677)`.
+fn at(addr: &str, ip: SocketAddr) -> String {
+    if ip.to_string() == addr {
+        addr.to_string()
+    } else {
+        format!("{addr} ({ip})")
+    }
+}
+
+/// Did the server close or reset the connection?
+fn gone(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted | ErrorKind::BrokenPipe
+    )
+}
+
+/// The server has gone: a clean end (exit 0), said on stderr.
+fn closed(addr: &str) -> io::Result<()> {
+    crate::warn("client", &format!("server {addr} closed the connection"));
+    Ok(())
 }

@@ -8,98 +8,209 @@
 //! cargo run -p tcp-timestamp -- client       # terminal 2: type, get it back stamped
 //! ```
 //!
-//! `server.rs` and `client.rs` are the two Python files; this file picks
-//! one, and holds what both share: the argument check and the error
-//! wording. Differences from the article: ctime is UTC (std cannot read the
-//! local time zone); the address can be given; end of input ends the client
-//! cleanly; text that is not UTF-8 gets replacement characters, control
-//! characters the server sent are shown escaped; the client refuses a line
-//! longer than the server's 1024-byte read and gives up on a server silent
-//! for 10 s; the server drops a client that takes no answer for 10 s.
+//! `server.rs` and `client.rs` are the two Python files; this file reads
+//! the arguments, picks one, and holds what they share: errors and the
+//! console. Differences from the article:
+//! - ctime is UTC (std cannot read the local time zone); the address can be given;
+//! - text that is not UTF-8 gets replacement characters, control
+//!   characters from the peer are shown escaped, one trailing newline dropped;
+//! - the client refuses a line over the server's 1024-byte read and asks
+//!   again, ends cleanly at end of input, and waits at most 10 s to connect
+//!   and for each answer;
+//! - the server lets a client silent for 5 minutes go (IDLE_SECS=N: N
+//!   seconds), and one that takes no answer for 10 s.
 
 mod client;
 mod server;
 
-use std::{env, ffi::OsString, fmt::Display, io, io::Write, process};
+use std::io::{self, BufRead, ErrorKind, IsTerminal, Read, Write};
+use std::{env, process};
 
 const DEFAULT_ADDR: &str = "127.0.0.1:25677";
 const USAGE: &str = "usage: tcp-timestamp server [ADDR]   (answers `[<time>] <text>`, one client at a time)
        tcp-timestamp client [ADDR]   (ADDR: HOST:PORT, default 127.0.0.1:25677; 0.0.0.0:PORT: all interfaces)";
 const NO_ROLE: &str = "say which side to run: `cargo run -p tcp-timestamp -- server` in one terminal, \
                        then `cargo run -p tcp-timestamp -- client` in another";
+/// The most the server reads at once (`BUFSIZ`): the longest line the client sends.
+const LINE_MAX: usize = 1024;
 
 fn main() {
-    let (role, addr) = args(env::args_os().skip(1).collect());
-    if let Err(e) = if role == "server" {
+    let mut role = None;
+    let mut addr = None;
+    for arg in env::args_os().skip(1) {
+        match arg.to_str() {
+            Some("-h" | "--help") => quit(0, USAGE),
+            None => usage_error(&format!(
+                "argument `{}` is not valid UTF-8",
+                arg.to_string_lossy()
+            )),
+            Some(a) if a.starts_with('-') => usage_error(&format!("unknown option `{a}`")),
+            Some(a @ ("server" | "client")) if role.is_none() => role = Some(a.to_string()),
+            Some(a) if role.is_none() => usage_error(&format!(
+                "unknown role `{a}`: expected `server` or `client`"
+            )),
+            Some(a) if addr.is_some() => usage_error(&format!("unexpected argument `{a}`")),
+            Some(a) if !is_host_port(a) => usage_error(&format!(
+                "bad ADDR `{a}`: expected HOST:PORT, e.g. 127.0.0.1:9999"
+            )),
+            Some(a) => addr = Some(a.to_string()),
+        }
+    }
+    let Some(role) = role else {
+        usage_error(NO_ROLE)
+    };
+    let addr = addr.unwrap_or_else(|| DEFAULT_ADDR.to_string());
+    let result = if role == "server" {
         server::run(&addr)
     } else {
         client::run(&addr)
-    } {
-        let _ = writeln!(io::stderr(), "tcp-timestamp {role}: {e}");
+    };
+    if let Err(e) = result {
+        warn(&role, &e.to_string());
         process::exit(1);
     }
 }
 
-/// The role and ADDR on the command line. Otherwise prints the usage and
-/// exits: 0 for `-h`/`--help`, 2 after a line that says what is wrong.
-fn args(args: Vec<OsString>) -> (String, String) {
-    if args.iter().any(|a| a == "-h" || a == "--help") {
-        let _ = writeln!(io::stdout(), "{USAGE}"); // a closed stdout is no reason to panic
-        process::exit(0);
-    }
-    let words: Vec<&str> = args.iter().map_while(|a| a.to_str()).collect();
-    let why = match (
-        args.get(words.len()),
-        words.iter().find(|w| w.starts_with('-')),
-        &words[..],
-    ) {
-        (Some(bad), ..) => format!("argument `{}` is not valid UTF-8", bad.to_string_lossy()),
-        (_, Some(option), _) => format!("unknown option `{option}`"),
-        (.., []) => NO_ROLE.into(),
-        (.., [role, ..]) if *role != "server" && *role != "client" => {
-            format!("unknown role `{role}`: expected `server` or `client`")
+// ---- arguments
+
+/// HOST:PORT with a host, and a port of digits only (`+80` is no port) up to 65535.
+fn is_host_port(a: &str) -> bool {
+    match a.rsplit_once(':') {
+        Some((host, port)) => {
+            !host.is_empty()
+                && port.bytes().all(|b| b.is_ascii_digit())
+                && port.parse::<u16>().is_ok()
         }
-        (.., [_, _, extra, ..]) => format!("unexpected argument `{extra}`"),
-        (.., [role]) => return (role.to_string(), DEFAULT_ADDR.into()),
-        (.., [role, addr]) => match bad_addr(addr) {
-            Some(why) => format!("bad ADDR `{addr}`: {why}"),
-            None => return (role.to_string(), addr.to_string()),
-        },
-    };
-    let _ = writeln!(io::stderr(), "tcp-timestamp: {why}\n\n{USAGE}");
-    process::exit(2)
-}
-
-/// What is wrong with `addr` as HOST:PORT, if anything.
-fn bad_addr(addr: &str) -> Option<String> {
-    let (host, port) = addr.rsplit_once(':').unwrap_or(("", addr));
-    let digits = !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit());
-    match (digits, addr.contains(':'), port.parse::<u16>()) {
-        (false, false, _) => Some("no port: expected HOST:PORT".into()),
-        (false, true, _) => Some(format!("port `{port}` is not a number")),
-        (true, _, Err(_)) => Some(format!("port {port} is out of range (0-65535)")),
-        (true, _, Ok(_)) => host
-            .is_empty()
-            .then(|| format!("no host: did you mean 127.0.0.1:{port}?")),
+        None => false,
     }
 }
 
-/// `e` as one line a person reads: what failed, where, the OS error, and a
-/// hint chosen by its kind. A timeout is `WouldBlock` on Unix, `TimedOut`
-/// on Windows.
-fn context(action: &str, addr: impl Display, e: io::Error) -> io::Error {
-    use io::ErrorKind::*;
+/// Bad usage: what is wrong, a blank line, the usage; exit 2.
+fn usage_error(why: &str) -> ! {
+    quit(2, &format!("tcp-timestamp: {why}\n\n{USAGE}"))
+}
+
+/// Ends the program: `--help` (code 0) on stdout, anything else on stderr.
+fn quit(code: i32, text: &str) -> ! {
+    if code == 0 {
+        let _ = writeln!(io::stdout(), "{text}"); // a closed stdout is no reason to panic
+    } else {
+        let _ = writeln!(io::stderr(), "{text}");
+    }
+    process::exit(code)
+}
+
+// ---- errors
+
+/// `e` as one line a person reads: what was being done, where, the OS
+/// error, and a hint chosen by its kind.
+fn context(doing: &str, place: &str, e: io::Error) -> io::Error {
     let hint = match e.kind() {
-        ConnectionRefused => {
+        ErrorKind::ConnectionRefused => {
             "; is the server running? start it with `cargo run -p tcp-timestamp -- server`"
         }
-        AddrInUse => {
+        ErrorKind::AddrInUse => {
             "; address in use: is another server running? pass another ADDR, e.g. 127.0.0.1:0"
         }
-        WouldBlock | TimedOut => {
+        ErrorKind::PermissionDenied => {
+            "; that port may be reserved (below 1024 needs root on Unix): pass another ADDR"
+        }
+        // A timeout is WouldBlock on Unix, TimedOut on Windows (and for a connect).
+        ErrorKind::WouldBlock | ErrorKind::TimedOut => {
             "; nothing for 10 s: is the peer stuck, or a one-at-a-time server busy with another client?"
         }
         _ => "",
     };
-    io::Error::new(e.kind(), format!("{action} {addr}: {e}{hint}"))
+    io::Error::new(e.kind(), format!("{doing} {place}: {e}{hint}"))
+}
+
+/// One line on stderr, `tcp-timestamp ROLE: what`; a closed stderr is no
+/// reason to stop.
+fn warn(role: &str, what: &str) {
+    let _ = writeln!(io::stderr(), "tcp-timestamp {role}: {what}");
+}
+
+// ---- the console
+
+/// print(): one line on stdout. A stdout that fails (a full disk,
+/// `> /dev/full`) ends the program; one whose reader has gone (`| head -1`)
+/// does not: the line is dropped and the program goes on.
+fn print(line: &str) -> io::Result<()> {
+    match writeln!(io::stdout(), "{line}") {
+        Err(e) if e.kind() != ErrorKind::BrokenPipe => Err(console(e)),
+        _ => Ok(()),
+    }
+}
+
+/// The prompt, with no newline: flushed, so it shows before we wait.
+fn write_prompt(prompt: &str) -> io::Result<()> {
+    let mut stdout = io::stdout();
+    match write!(stdout, "{prompt}").and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() != ErrorKind::BrokenPipe => Err(console(e)),
+        _ => Ok(()),
+    }
+}
+
+/// The error of a console that cannot be used.
+fn console(e: io::Error) -> io::Error {
+    context("cannot use", "the console (stdin/stdout)", e)
+}
+
+/// input(prompt): one line from the keyboard, without its newline, or
+/// `None` at end of input (where Python raises EOFError). A line longer
+/// than the server reads at once (recv(1024)) is refused, skipped to its
+/// newline, and asked again, so no read grows without bound.
+fn input(prompt: &str) -> io::Result<Option<String>> {
+    let mut stdin = io::stdin().lock();
+    loop {
+        write_prompt(prompt)?;
+        let mut line = Vec::new();
+        let n = (&mut stdin)
+            .take(LINE_MAX as u64 + 2)
+            .read_until(b'\n', &mut line)
+            .map_err(console)?;
+        if n == 0 {
+            print("")?; // end the prompt's line
+            return Ok(None);
+        }
+        if !io::stdin().is_terminal() {
+            print("")?; // no Enter was echoed: end the prompt's line ourselves
+        }
+        if !line.ends_with(b"\n") && n == LINE_MAX + 2 {
+            stdin.skip_until(b'\n').map_err(console)?; // the rest of a line too long
+        }
+        let text = String::from_utf8_lossy(trim_newline(&line)).into_owned();
+        if text.len() > LINE_MAX {
+            warn(
+                "client",
+                "not sent: a line is at most 1024 bytes, what the server reads at once; type less",
+            );
+            continue;
+        }
+        return Ok(Some(text));
+    }
+}
+
+/// What a peer sent, as a line for the terminal: lossy UTF-8, one trailing
+/// newline dropped, every control character but tab escaped (`\u{1b}`) so a
+/// peer cannot drive the terminal.
+fn show(data: &[u8]) -> String {
+    let text = String::from_utf8_lossy(trim_newline(data));
+    let mut shown = String::new();
+    for c in text.chars() {
+        if c.is_control() && c != '\t' {
+            shown.push_str(&c.escape_unicode().to_string());
+        } else {
+            shown.push(c);
+        }
+    }
+    shown
+}
+
+/// `data` without one trailing `\n` or `\r\n`.
+fn trim_newline(data: &[u8]) -> &[u8] {
+    if let Some(line) = data.strip_suffix(b"\r\n") {
+        return line;
+    }
+    data.strip_suffix(b"\n").unwrap_or(data)
 }

@@ -1207,3 +1207,40 @@ pub fn assert_duplex_bursts_arrive_in_order(mut server: Proc, mut client: Proc, 
     assert_eq!(received(&server.stdout, "客户端").last(), Some(&"88"));
     assert_eq!((server.stderr.as_str(), client.stderr.as_str()), ("", ""));
 }
+
+// ---- tcp-chat
+
+/// [`assert_failed_accepts_pause`] timed from a failure already seen: on
+/// Linux, accept() fails at once when no descriptor is left, before any
+/// client connects, so the failures may start before the test looks, and
+/// five of them may fall within 400 ms of its first look. Here six more
+/// failures than those seen must take 400 ms or more.
+#[cfg(unix)]
+pub fn assert_failed_accepts_pause_after_the_first(path: &Path, args: &[&str]) {
+    let script = ["-c", r#"ulimit -n 4 && exec "$0" "$@""#];
+    let args: Vec<&str> = script
+        .into_iter()
+        .chain(path.to_str())
+        .chain(args.iter().copied())
+        .collect();
+    let (server, addr) = Proc::server(Path::new("/bin/sh"), &args);
+    let _waiting = connect(addr);
+    let failures = || {
+        server
+            .stderr()
+            .matches("accept failed: Too many open files")
+            .count()
+    };
+    if !eventually(|| failures() >= 1) {
+        server.fail("no failed accept");
+    }
+    let (start, seen) = (Instant::now(), failures());
+    if !eventually(|| failures() >= seen + 6) {
+        server.fail("no six more failed accepts");
+    }
+    let took = start.elapsed();
+    assert!(
+        took >= Duration::from_millis(400),
+        "six failed accepts in {took:?}: no pause between them"
+    );
+}

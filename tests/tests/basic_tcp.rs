@@ -90,3 +90,18 @@ fn basic_examples_help_shows_the_article_s_port_9000() {
         );
     }
 }
+
+#[test]
+fn basic_client_shows_an_answer_without_its_one_trailing_newline() {
+    let (listener, addr) = listen();
+    let client = Proc::example("basic_client", &[&addr.to_string()]);
+    let mut s = accept(&listener);
+    expect_bytes(&mut s, HELLO);
+    s.write_all(b"Welcome to connect !\r\n").unwrap();
+    let exit = client.wait_exit();
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    assert_eq!(
+        exit.stdout,
+        "connect to server successful\nWelcome to connect !\nclosed\n"
+    );
+}

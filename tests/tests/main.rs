@@ -13,6 +13,7 @@ mod tcp_chat;
 mod tcp_hello;
 mod tcp_timestamp;
 mod udp_chat;
+mod udp_pair;
 mod udp_timestamp;
 
 /// The harness's silent address drops connects: a check of the check.

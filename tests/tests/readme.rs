@@ -458,6 +458,7 @@ fn the_checker_refuses_wrong_commands() {
         "cargo run -p tcp-chat --example tcp_chat_duplx -- client",
         "cargo run -p udp-chat --example tcp_chat_duplex -- client",
         "cargo run -p tcp-hello-server -- server",
+        "cargo run -p tcp-hello-client -- 127.0.0.1:9999 Ann",
         "cargo run -p http-fetch -- URL OUT MORE",
         "cargo run -p http-fetch URL",
         "cargo bench -p tests --bench no_such_bench",
@@ -466,7 +467,7 @@ fn the_checker_refuses_wrong_commands() {
         assert!(result.is_err(), "`{wrong}` was accepted");
     }
     for right in [
-        "cargo run -p tcp-hello-client -- 127.0.0.1:9999 Ann Bo Cy",
+        "cargo run -p tcp-hello-client -- 127.0.0.1:9999",
         "cargo run -p tcp-chat --example tcp_chat_duplex -- client [ADDR]",
         "cargo run -p http-fetch -- 127.0.0.1:8000/ page.html",
     ] {

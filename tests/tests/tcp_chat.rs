@@ -2,7 +2,7 @@
 
 use std::io::Write;
 use std::net::SocketAddr;
-use std::path::Path;
+use std::process::Stdio;
 use tests::*;
 
 const PROMPT: &str = "请输入:";
@@ -33,24 +33,62 @@ fn after_connect(stdout: &str) -> &str {
     lines.next().unwrap_or_default()
 }
 
+/// A whole session: the server on 127.0.0.1:0 and the client, each given
+/// its typed input, then end of input; both must exit 0. Returns how they
+/// ended, the server's stdout cut to what follows its first two lines.
+fn session(server_input: &str, client_input: &str) -> (Exit, Exit) {
+    let (mut server, client, _) = run_pair("tcp-chat", server_input, client_input);
+    assert_eq!(
+        (server.code(), client.code()),
+        (0, 0),
+        "{server:?}\n{client:?}"
+    );
+    server.stdout = after_connect(&server.stdout).to_string();
+    (server, client)
+}
+
+// With stdin piped, no Enter is echoed: each prompt's line is ended by the
+// program, so a prompt and the next message never share a line.
+
 #[test]
 fn tcp_chat_takes_turns_client_first_until_the_client_says_88() {
-    assert_chat_takes_turns_until_the_client_says_88("tcp-chat");
+    let (server, client) = session("hi there\n你好, 客户端\n", "hello\nhow are you?\n88\n");
+    assert_eq!(
+        server.stdout,
+        "收到客户端消息: hello\n请输入:\n收到客户端消息: how are you?\n请输入:\n收到客户端消息: 88\n"
+    );
+    assert_eq!(
+        client.stdout,
+        "请输入:\n收到服务端消息: hi there\n请输入:\n收到服务端消息: 你好, 客户端\n请输入:\n"
+    );
+    assert_eq!((server.stderr.as_str(), client.stderr.as_str()), ("", ""));
 }
 
 #[test]
 fn tcp_chat_88_from_the_server_ends_both() {
-    assert_chat_88_from_the_server_ends_both("tcp-chat");
+    let (server, client) = session("88\nnever sent\n", "hello\nnever sent\n");
+    assert_eq!(server.stdout, "收到客户端消息: hello\n请输入:\n");
+    assert_eq!(client.stdout, "请输入:\n收到服务端消息: 88\n");
+    assert_eq!((server.stderr.as_str(), client.stderr.as_str()), ("", ""));
 }
 
 #[test]
 fn tcp_chat_end_of_input_at_the_client_says_88() {
-    assert_chat_end_of_input_at_the_client_says_88("tcp-chat");
+    let (server, client) = session("answer\n", "hello\n");
+    assert_eq!(
+        server.stdout,
+        "收到客户端消息: hello\n请输入:\n收到客户端消息: 88\n"
+    );
+    assert_eq!(client.stdout, "请输入:\n收到服务端消息: answer\n请输入:\n");
+    assert_eq!(client.stderr, "tcp-chat client: end of input, saying 88\n");
 }
 
 #[test]
 fn tcp_chat_end_of_input_at_the_server_says_88() {
-    assert_chat_end_of_input_at_the_server_says_88("tcp-chat");
+    let (server, client) = session("", "hello\nnever sent\n");
+    assert_eq!(server.stdout, "收到客户端消息: hello\n请输入:\n");
+    assert_eq!(server.stderr, "tcp-chat server: end of input, saying 88\n");
+    assert_eq!(client.stdout, "请输入:\n收到服务端消息: 88\n");
 }
 
 #[test]
@@ -71,11 +109,13 @@ fn tcp_chat_server_speaks_the_articles_bytes_to_a_raw_client() {
     assert_eq!(
         exit.stdout,
         format!(
-            "Listening on {addr}\n客户端已连接: ('127.0.0.1', {})\n收到客户端消息: hello\n请输入:收到客户端消息: caf\u{fffd} \u{fffd}\n请输入:",
+            "Listening on {addr}\n客户端已连接: ('127.0.0.1', {})\n收到客户端消息: hello\n请输入:\n收到客户端消息: caf\u{fffd} \u{fffd}\n请输入:\n",
             peer.local_addr().unwrap().port()
         )
     );
 }
+
+const REFUSED: &str = "tcp-chat client: not sent: a line is at most 1024 bytes, what the peer reads at once; type less\n";
 
 #[test]
 fn tcp_chat_client_speaks_the_articles_bytes_to_a_raw_server() {
@@ -94,15 +134,26 @@ fn tcp_chat_client_speaks_the_articles_bytes_to_a_raw_server() {
     let exit = client.wait_exit();
     assert_eq!(exit.code(), 0, "{exit:?}");
     // A trailing newline from the peer (nc sends one) is not shown twice.
-    // The refusal on stderr ends the prompt's line first.
     assert_eq!(
         exit.stdout,
-        "请输入:请输入:\n请输入:收到服务端消息: \u{fffd}\u{fffd}ok\n请输入:"
+        "请输入:\n请输入:\n请输入:\n收到服务端消息: \u{fffd}\u{fffd}ok\n请输入:\n"
     );
-    assert_eq!(
-        exit.stderr,
-        "tcp-chat client: 1025 bytes is too long, the peer reads at most 1024: type less\n"
-    );
+    assert_eq!(exit.stderr, REFUSED);
+}
+
+/// The rest of a refused line is skipped, never sent as a message of its
+/// own: here a line of 64 MiB and 10 bytes, longer than any one read.
+#[test]
+fn tcp_chat_client_never_sends_the_tail_of_a_refused_line() {
+    let (listener, addr) = listen();
+    let mut client = client(addr);
+    let mut peer = accept(&listener);
+    client.type_in(&format!("{}tail-of-it\nhello\n", "x".repeat(64 << 20)));
+    expect_bytes(&mut peer, b"hello");
+    peer.write_all(b"88").unwrap();
+    let exit = client.wait_exit();
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    assert_eq!(exit.stderr, REFUSED);
 }
 
 #[test]
@@ -136,7 +187,7 @@ fn tcp_chat_client_ends_cleanly_when_the_server_is_killed() {
     drop(server); // killed while the client waits for its answer
     let exit = client.wait_exit();
     assert_eq!(exit.code(), 0, "{exit:?}");
-    assert_eq!(exit.stdout, "请输入:\n"); // the line on stderr does not share the prompt's line
+    assert_eq!(exit.stdout, "请输入:\n");
     assert_eq!(
         exit.stderr,
         format!("tcp-chat client: server {addr} closed the connection, the chat is over\n")
@@ -157,6 +208,63 @@ fn tcp_chat_client_without_a_server_says_start_it_first() {
         hint,
     );
     assert_eq!(exit.stdout, "");
+}
+
+/// A server that drops our SYNs: the connect gives up after 10 s, saying so.
+#[cfg(target_os = "linux")]
+#[test]
+fn tcp_chat_client_gives_up_connecting_after_10_s() {
+    let (_listener, _queued, addr) = silent_addr();
+    let mut client = client(addr);
+    client.close_stdin();
+    let exit = client.wait_exit_after(std::time::Duration::from_secs(10));
+    assert_one_line_error(
+        &exit,
+        1,
+        &format!("tcp-chat client: cannot connect to {addr}: "),
+        &["timed out", "no answer within 10 s"],
+    );
+    assert_eq!(exit.stdout, "");
+}
+
+/// The IP a name resolved to is named in the error.
+#[test]
+fn tcp_chat_client_names_the_ip_a_name_resolved_to() {
+    let addr = unused_addr();
+    let mut client = Proc::program(
+        "tcp-chat",
+        &["client", &format!("localhost:{}", addr.port())],
+    );
+    client.close_stdin();
+    let exit = client.wait_exit();
+    assert_one_line_error(
+        &exit,
+        1,
+        &format!(
+            "tcp-chat client: cannot connect to localhost:{} (",
+            addr.port()
+        ),
+        &[&format!(":{})", addr.port()), "is the server running?"],
+    );
+}
+
+/// A full disk under stdout ends the client with one line, exit 1.
+#[cfg(target_os = "linux")]
+#[test]
+fn tcp_chat_client_with_stdout_on_a_full_disk_says_so() {
+    let (listener, addr) = listen();
+    let mut client = Proc::start_stdout_full(&program("tcp-chat"), &["client", &addr.to_string()]);
+    let _peer = accept(&listener);
+    client.type_in("hello\n");
+    let exit = client.wait_exit();
+    assert_eq!(
+        (exit.code(), exit.stderr.as_str()),
+        (
+            1,
+            "tcp-chat client: cannot use the console (stdin/stdout): No space left on device (os error 28)\n"
+        ),
+        "{exit:?}"
+    );
 }
 
 #[test]
@@ -180,7 +288,6 @@ fn tcp_chat_server_shows_escape_sequences_escaped() {
     server.type_in("anyone there?\n");
     let exit = server.wait_exit();
     assert_eq!(exit.code(), 0, "{exit:?}");
-    // The prompt's line is ended before `... closed the connection ...` on stderr.
     assert_eq!(
         after_connect(&exit.stdout),
         format!("收到客户端消息: {HOSTILE_SHOWN}\n{PROMPT}\n")
@@ -202,7 +309,7 @@ fn tcp_chat_client_shows_escape_sequences_escaped() {
     assert_eq!(exit.code(), 0, "{exit:?}");
     assert_eq!(
         exit.stdout,
-        format!("{PROMPT}收到服务端消息: {HOSTILE_SHOWN}\n{PROMPT}")
+        format!("{PROMPT}\n收到服务端消息: {HOSTILE_SHOWN}\n{PROMPT}\n")
     );
 }
 
@@ -222,7 +329,7 @@ fn tcp_chat_server_waits_for_the_next_client_when_one_leaves_without_a_word() {
     assert_eq!(
         exit.stdout,
         format!(
-            "Listening on {addr}\n客户端已连接: ('127.0.0.1', {scan_port})\n客户端已连接: ('127.0.0.1', {port})\n收到客户端消息: hello\n{PROMPT}"
+            "Listening on {addr}\n客户端已连接: ('127.0.0.1', {scan_port})\n客户端已连接: ('127.0.0.1', {port})\n收到客户端消息: hello\n{PROMPT}\n"
         )
     );
     assert_eq!(
@@ -233,34 +340,51 @@ fn tcp_chat_server_waits_for_the_next_client_when_one_leaves_without_a_word() {
     );
 }
 
+/// A client that connects and says nothing (`nc` left open) is let go
+/// after IDLE_SECS, and the next client gets the chat.
 #[test]
-fn tcp_chat_lines_on_stderr_after_an_unanswered_prompt_start_a_line_of_their_own() {
-    // What a person sees on one screen: stderr and stdout together (2>&1).
-    let tcp_chat = program("tcp-chat");
-    let sh = |script: &str, args: &[&str]| {
-        let args = [&["-c", script, tcp_chat.to_str().unwrap()], args].concat();
-        Proc::start(Path::new("/bin/sh"), &args)
-    };
-    // A keyboard that cannot be read: stdin is a directory.
-    let server = sh(r#"exec "$0" server 127.0.0.1:0 < / 2>&1"#, &[]);
-    let addr = server
+fn tcp_chat_server_lets_a_silent_client_go_and_takes_the_next() {
+    let path = program("tcp-chat");
+    let args = ["server", "127.0.0.1:0"].map(std::ffi::OsStr::new);
+    let mut server = Proc::start_with(&path, &args, &[("IDLE_SECS", "1")], Stdio::piped());
+    let addr: SocketAddr = server
         .wait_line(0)
         .rsplit(' ')
         .next()
-        .and_then(|a| a.parse().ok())
+        .unwrap()
+        .parse()
         .unwrap();
-    let mut peer = connect(addr);
+    let mut silent = connect(addr);
+    let silent_port = silent.local_addr().unwrap().port();
+    let mut peer = connect(addr); // waits in the backlog meanwhile
     peer.write_all(b"hello").unwrap();
+    server.wait_stdout(PROMPT, 1);
+    expect_closed(&mut silent); // let go
+    server.type_in("88\n");
+    expect_bytes(&mut peer, b"88");
     let exit = server.wait_exit();
-    assert_eq!(exit.code(), 1, "{exit:?}");
+    assert_eq!(exit.code(), 0, "{exit:?}");
     assert_eq!(
-        after_connect(&exit.stdout),
-        "收到客户端消息: hello\n请输入:\n\
-         tcp-chat server: cannot use the console (stdin/stdout): Is a directory (os error 21)\n"
+        exit.stderr,
+        format!(
+            "tcp-chat server: client 127.0.0.1:{silent_port} said nothing for 1 s, waiting for the next one\n"
+        )
     );
-    // A line too long for the peer's recv(1024); then the server goes away.
+    assert!(
+        exit.stdout.ends_with("收到客户端消息: hello\n请输入:\n"),
+        "{exit:?}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn tcp_chat_a_refusal_on_stderr_starts_a_line_of_its_own() {
+    // What a person sees on one screen: stderr and stdout together (2>&1).
+    let tcp_chat = program("tcp-chat");
     let (listener, addr) = listen();
-    let mut client = sh(r#"exec "$0" client "$1" 2>&1"#, &[&addr.to_string()]);
+    let script = r#"exec "$0" client "$1" 2>&1"#;
+    let args = ["-c", script, tcp_chat.to_str().unwrap(), &addr.to_string()];
+    let mut client = Proc::start(std::path::Path::new("/bin/sh"), &args);
     client.type_in(&format!("{}\nhello\n", "x".repeat(1025)));
     let mut peer = accept(&listener);
     expect_bytes(&mut peer, b"hello");
@@ -270,25 +394,30 @@ fn tcp_chat_lines_on_stderr_after_an_unanswered_prompt_start_a_line_of_their_own
     assert_eq!(
         exit.stdout,
         format!(
-            "请输入:\ntcp-chat client: 1025 bytes is too long, the peer reads at most 1024: type less\n\
-             请输入:\ntcp-chat client: server {addr} closed the connection, the chat is over\n"
+            "请输入:\n{REFUSED}请输入:\ntcp-chat client: server {addr} closed the connection, the chat is over\n"
         )
     );
 }
 
+#[cfg(unix)]
 #[test]
 fn tcp_chat_server_pauses_after_a_failed_accept() {
-    assert_failed_accepts_pause(&program("tcp-chat"), &["server", "127.0.0.1:0"]);
+    assert_failed_accepts_pause_after_the_first(&program("tcp-chat"), &["server", "127.0.0.1:0"]);
 }
 
+#[cfg(unix)]
 #[test]
 fn tcp_chat_bad_usage_says_what_is_wrong_and_exits_2() {
     assert_two_role_bad_usages(&program("tcp-chat"), "cargo run -p tcp-chat --");
 }
 
 #[test]
-fn tcp_chat_help_anywhere_shows_the_usage_and_the_default() {
-    for args in [&["--help"][..], &["server", "-h"], &["--bogus", "--help"]] {
+fn tcp_chat_help_shows_the_usage_and_the_default() {
+    for args in [
+        &["--help"][..],
+        &["server", "-h"],
+        &["client", "127.0.0.1:1", "--help"],
+    ] {
         assert_help(
             &program("tcp-chat"),
             args,
@@ -431,6 +560,7 @@ fn tcp_chat_duplex_client_shows_escapes_and_says_when_the_server_leaves_without_
     );
 }
 
+#[cfg(unix)]
 #[test]
 fn tcp_chat_duplex_bad_usage_says_what_is_wrong_and_exits_2() {
     let tcp_chat_duplex = example("tcp_chat_duplex");
@@ -444,5 +574,70 @@ fn tcp_chat_duplex_bad_usage_says_what_is_wrong_and_exits_2() {
         &["client", "--help"],
         start,
         &["127.0.0.1:6666"],
+    );
+}
+
+/// A line over 1024 bytes is refused and asked again, as in the other
+/// chats, and its tail is never sent: the first line on the wire is the
+/// next one typed.
+#[test]
+fn tcp_chat_duplex_refuses_a_line_over_1024_bytes_and_asks_again() {
+    let (listener, addr) = listen();
+    let mut client = Proc::example("tcp_chat_duplex", &["client", &addr.to_string()]);
+    let mut peer = accept(&listener);
+    client.type_in(&format!("{}tail-of-it\nhello\n", "x".repeat(64 << 10)));
+    expect_bytes(&mut peer, b"hello\n");
+    peer.write_all(b"88\n").unwrap();
+    let exit = client.wait_exit();
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    assert_eq!(
+        exit.stderr,
+        "tcp_chat_duplex client: not sent: a line is at most 1024 bytes, what the peer reads at once; type less\n"
+    );
+}
+
+/// A failed accept (Windows and macOS report a client that reset in the
+/// backlog so) loses that client, not the server.
+#[cfg(unix)]
+#[test]
+fn tcp_chat_duplex_server_pauses_after_a_failed_accept_and_accepts_again() {
+    assert_failed_accepts_pause_after_the_first(
+        &example("tcp_chat_duplex"),
+        &["server", "127.0.0.1:0"],
+    );
+}
+
+/// A server that drops our SYNs: the connect gives up after 10 s, saying so.
+#[cfg(target_os = "linux")]
+#[test]
+fn tcp_chat_duplex_client_gives_up_connecting_after_10_s() {
+    let (_listener, _queued, addr) = silent_addr();
+    let client = Proc::example("tcp_chat_duplex", &["client", &addr.to_string()]);
+    let exit = client.wait_exit_after(std::time::Duration::from_secs(10));
+    assert_one_line_error(
+        &exit,
+        1,
+        &format!("tcp_chat_duplex client: cannot connect to {addr}: "),
+        &["timed out", "no answer within 10 s"],
+    );
+}
+
+/// A full disk under stdout ends the client with one line, exit 1.
+#[cfg(target_os = "linux")]
+#[test]
+fn tcp_chat_duplex_client_with_stdout_on_a_full_disk_says_so() {
+    let (listener, addr) = listen();
+    let client =
+        Proc::start_stdout_full(&example("tcp_chat_duplex"), &["client", &addr.to_string()]);
+    let mut peer = accept(&listener);
+    peer.write_all(b"hi\n").unwrap();
+    let exit = client.wait_exit();
+    assert_eq!(
+        (exit.code(), exit.stderr.as_str()),
+        (
+            1,
+            "tcp_chat_duplex client: cannot use the console (stdin/stdout): No space left on device (os error 28)\n"
+        ),
+        "{exit:?}"
     );
 }

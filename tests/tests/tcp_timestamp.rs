@@ -1,11 +1,15 @@
 //! tcp-timestamp (article 004) as processes on real sockets.
 
-use std::ffi::OsString;
+use std::ffi::OsStr;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener};
+use std::process::Stdio;
 use std::thread;
 use std::time::{Duration, Instant};
 use tests::*;
+
+/// What the client says of a line it does not send.
+const REFUSED: &str = "tcp-timestamp client: not sent: a line is at most 1024 bytes, what the server reads at once; type less\n";
 
 fn server() -> (Proc, SocketAddr) {
     Proc::server(&program("tcp-timestamp"), &["server", "127.0.0.1:0"])
@@ -15,12 +19,33 @@ fn client(addr: SocketAddr, input: &str) -> Exit {
     run_with_input("tcp-timestamp", &["client", &addr.to_string()], input)
 }
 
+/// A server whose clients may stay silent for 1 s (IDLE_SECS=1), and its address.
+fn server_idle_1s() -> (Proc, SocketAddr) {
+    let args = [OsStr::new("server"), OsStr::new("127.0.0.1:0")];
+    let env = [("IDLE_SECS", "1")];
+    let server = Proc::start_with(&program("tcp-timestamp"), &args, &env, Stdio::piped());
+    let first = server.wait_line(0);
+    let addr = first
+        .strip_prefix("Listening on ")
+        .and_then(|a| a.parse().ok());
+    let addr = addr.unwrap_or_else(|| server.fail("no `Listening on ADDR` first"));
+    (server, addr)
+}
+
+/// The lines a client with piped stdin printed, but its prompts: each
+/// prompt `> ` is a line of its own (no Enter was echoed, so the client
+/// ends the prompt's line), the first and the last line are prompts.
+fn shown(stdout: &str) -> Vec<&str> {
+    assert!(
+        stdout.starts_with("> \n") && stdout.ends_with("> \n"),
+        "not a transcript that starts and ends with a prompt line: {stdout:?}"
+    );
+    stdout.lines().filter(|l| *l != "> ").collect()
+}
+
 /// The client's answers, each checked to be `[<ctime>] <text>`: the texts.
 fn answers(stdout: &str) -> Vec<&str> {
-    between_prompts(stdout)
-        .into_iter()
-        .map(strip_stamp)
-        .collect()
+    shown(stdout).into_iter().map(strip_stamp).collect()
 }
 
 /// Checks that the server still answers a well-behaved client.
@@ -142,14 +167,14 @@ fn tcp_timestamp_client_shows_only_the_first_piece_of_a_long_answer() {
     // client now refuses a line longer than the server's 1024-byte read.)
     let exit = client(addr, &format!("{}\ny\n\n", "x".repeat(1024)));
     assert_eq!(exit.code(), 0, "{exit:?}");
-    let shown = between_prompts(&exit.stdout);
-    assert_eq!(shown.len(), 2, "{exit:?}");
-    let first = strip_stamp(shown[0]);
+    let lines = shown(&exit.stdout);
+    assert_eq!(lines.len(), 2, "{exit:?}");
+    let first = strip_stamp(lines[0]);
     assert!(
         !first.is_empty() && first.len() < 1024 && first.bytes().all(|b| b == b'x'),
         "{first:?}"
     );
-    let rest = shown[1]
+    let rest = lines[1]
         .strip_prefix(&"x".repeat(1024 - first.len()))
         .expect("the rest of the first answer");
     assert!(rest.is_empty() || strip_stamp(rest) == "y", "{rest:?}");
@@ -157,14 +182,18 @@ fn tcp_timestamp_client_shows_only_the_first_piece_of_a_long_answer() {
 }
 
 #[test]
-fn tcp_timestamp_client_ends_cleanly_at_end_of_input_on_a_line_of_its_own() {
+fn tcp_timestamp_client_with_piped_stdin_ends_each_prompt_line_and_ends_cleanly_at_end_of_input() {
     let (_server, addr) = server();
     let exit = client(addr, "hello\n");
-    let shown: Vec<&str> = between_prompts_ended(&exit)
-        .into_iter()
-        .map(strip_stamp)
-        .collect();
-    assert_eq!(shown, ["hello"]);
+    assert_eq!((exit.code(), exit.stderr.as_str()), (0, ""), "{exit:?}");
+    // No Enter was echoed: the client ends each prompt's line itself, so
+    // the answer and the shell's prompt each start a line of their own.
+    let (first, last) = exit.stdout.split_at(3);
+    assert_eq!(first, "> \n", "{exit:?}");
+    let answer = last
+        .strip_suffix("\n> \n")
+        .expect("the last prompt on a line of its own");
+    assert_eq!(strip_stamp(answer), "hello");
 }
 
 #[test]
@@ -208,7 +237,7 @@ fn tcp_timestamp_client_sends_each_line_without_its_newline() {
     drop(s); // the server goes away instead of answering
     let exit = client.wait_exit();
     assert_eq!(exit.code(), 0, "{exit:?}");
-    assert_eq!(exit.stdout, "> [stamp] hello\n> ");
+    assert_eq!(exit.stdout, "> \n[stamp] hello\n> \n");
     assert_eq!(
         exit.stderr,
         format!("tcp-timestamp client: server {addr} closed the connection\n")
@@ -255,8 +284,10 @@ fn tcp_timestamp_without_a_role_says_which_side_to_run_and_exits_2() {
     );
 }
 
+#[cfg(unix)]
 #[test]
 fn tcp_timestamp_bad_arguments_are_usage_errors_that_say_what_is_wrong() {
+    use std::ffi::OsString;
     let tcp_timestamp = program("tcp-timestamp");
     assert_two_role_bad_usages(&tcp_timestamp, "cargo run -p tcp-timestamp --");
     let os = |args: &[&str]| args.iter().map(OsString::from).collect::<Vec<_>>();
@@ -278,13 +309,19 @@ fn tcp_timestamp_bad_arguments_are_usage_errors_that_say_what_is_wrong() {
     for (args, why) in cases {
         assert_bad_usage(&tcp_timestamp, &args, why);
     }
-    // --help anywhere wins, as with Python's argparse.
-    let args = ["client", "127.0.0.1", "--help"];
+    // --help wins when it comes before any mistake; else the first mistake is said.
+    let usage = "usage: tcp-timestamp server [ADDR]";
     assert_help(
         &tcp_timestamp,
-        &args,
-        "usage: tcp-timestamp server [ADDR]",
+        &["client", "127.0.0.1:0", "--help"],
+        usage,
         &[],
+    );
+    assert_help(&tcp_timestamp, &["client", "--help", "9999"], usage, &[]);
+    assert_bad_usage(
+        &tcp_timestamp,
+        &["client", "9999", "--help"],
+        &bad_addr_why("9999"),
     );
 }
 
@@ -314,7 +351,7 @@ fn tcp_timestamp_client_shows_escape_sequences_from_the_server_escaped() {
     expect_bytes(&mut s, b"hello");
     s.write_all(HOSTILE).unwrap();
     let exit = end_with_an_empty_line(client, 1);
-    assert_eq!(exit.stdout, format!("> {HOSTILE_SHOWN}\n> "));
+    assert_eq!(exit.stdout, format!("> \n{HOSTILE_SHOWN}\n> \n"));
 }
 
 #[test]
@@ -327,13 +364,12 @@ fn tcp_timestamp_client_refuses_a_line_longer_than_one_server_read_even_10_mb() 
     let input = format!("{}\n{big}\nafter\n\n", "x".repeat(1025));
     let exit = client(addr, &input);
     assert_eq!(exit.code(), 0, "{exit:?}");
-    let refused = "tcp-timestamp client: not sent: over the 1024 bytes the server reads at once\n";
-    assert_eq!(exit.stderr, refused.repeat(2));
+    assert_eq!(exit.stderr, REFUSED.repeat(2));
     let rest = exit
         .stdout
-        .strip_prefix("> > > ")
+        .strip_prefix("> \n> \n")
         .unwrap_or_else(|| panic!("{exit:?}"));
-    assert_eq!(answers(&format!("> {rest}")), ["after"]);
+    assert_eq!(answers(rest), ["after"]);
     assert_still_serving(addr);
 }
 
@@ -364,7 +400,7 @@ fn tcp_timestamp_client_gives_up_on_a_server_that_never_answers_after_10_s() {
             "a one-at-a-time server busy with another client?",
         ],
     );
-    assert_eq!(exit.stdout, "> ");
+    assert_eq!(exit.stdout, "> \n");
 }
 
 #[test]
@@ -418,5 +454,88 @@ fn tcp_timestamp_server_drops_a_client_that_reads_no_answers_and_serves_the_next
             python_tuple(next.local_addr().unwrap())
         ),
         1,
+    );
+}
+
+#[test]
+fn tcp_timestamp_client_never_sends_the_tail_of_a_refused_line() {
+    let (listener, addr) = listen();
+    let mut client = Proc::program("tcp-timestamp", &["client", &addr.to_string()]);
+    let mut s = accept(&listener);
+    // 64 MiB and then `tail` on the same line: the whole line is refused,
+    // its tail too; the next line is sent.
+    client.type_in(&format!("{}tail\nok\n", "x".repeat(1 << 26)));
+    expect_bytes(&mut s, b"ok");
+    s.write_all(b"[stamp] ok").unwrap();
+    client.type_in("\n");
+    let exit = client.wait_exit();
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    assert_eq!(exit.stdout, "> \n> \n[stamp] ok\n> \n");
+    assert_eq!(exit.stderr, REFUSED);
+    expect_closed(&mut s);
+}
+
+#[test]
+fn tcp_timestamp_client_drops_one_trailing_newline_of_the_answer() {
+    let (listener, addr) = listen();
+    let mut client = Proc::program("tcp-timestamp", &["client", &addr.to_string()]);
+    client.type_in("hello\n");
+    let mut s = accept(&listener);
+    expect_bytes(&mut s, b"hello");
+    s.write_all(b"[Mon Dec  7 14:44:51 2026] hello\r\n")
+        .unwrap(); // a line server's CRLF
+    let exit = end_with_an_empty_line(client, 1);
+    assert_eq!(exit.stdout, "> \n[Mon Dec  7 14:44:51 2026] hello\n> \n");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn tcp_timestamp_client_gives_up_connecting_to_a_silent_address_after_10_s() {
+    let (_listener, _queued, addr) = silent_addr();
+    let started = Instant::now();
+    let mut client = Proc::program("tcp-timestamp", &["client", &addr.to_string()]);
+    client.close_stdin();
+    let exit = client.wait_exit_after(Duration::from_secs(10));
+    assert!(
+        started.elapsed() > Duration::from_secs(9),
+        "gave up after {:?}",
+        started.elapsed()
+    );
+    let start = format!("tcp-timestamp client: cannot connect to {addr}: ");
+    assert_one_line_error(&exit, 1, &start, &["timed out", "nothing for 10 s"]);
+    assert_eq!(exit.stdout, "");
+}
+
+#[test]
+fn tcp_timestamp_server_lets_a_silent_client_go_and_serves_the_next() {
+    let (server, addr) = server_idle_1s();
+    let mut silent = connect(addr);
+    let silent_addr = silent.local_addr().unwrap();
+    let connected = format!("...connected from: {}\n", python_tuple(silent_addr));
+    server.wait_stdout(&connected, 1);
+    // The next client waits in the backlog until the silent one is let go.
+    let mut next = connect(addr);
+    next.write_all(b"next").unwrap();
+    let reply = read_exactly(&mut next, 27 + 4);
+    assert_eq!(strip_stamp(&String::from_utf8(reply).unwrap()), "next");
+    expect_closed(&mut silent);
+    let let_go = format!("tcp-timestamp server: {silent_addr} said nothing for 1 s: let go\n");
+    server.wait_stderr(&let_go);
+    assert_eq!(server.stderr(), let_go);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn tcp_timestamp_client_with_stdout_on_a_full_disk_says_so_and_exits_1() {
+    let (_listener, addr) = listen();
+    let path = program("tcp-timestamp");
+    let mut client = Proc::start_stdout_full(&path, &["client", &addr.to_string()]);
+    client.type_in("hello\n");
+    let exit = client.wait_exit();
+    assert_eq!(exit.code(), 1, "{exit:?}");
+    assert_eq!(
+        exit.stderr,
+        "tcp-timestamp client: cannot use the console (stdin/stdout): \
+         No space left on device (os error 28)\n"
     );
 }

@@ -1,183 +1,231 @@
 //! udp-chat: the point-to-point chat over UDP that article 000 refers to
-//! ("之前使用UDP协议实现点对点聊天") and article 002 writes
-//! (python网络编程与使用TCP协议实现聊天室, its UDP part; Python versions
-//! `p2p_udp_server.py` and `p2p_udp_client.py`). Server and client take
-//! turns, the client first; `88` from either side ends both.
+//! ("之前使用UDP协议实现点对点聊天"; Python versions `p2p_udp_server.py` and
+//! `p2p_udp_client.py`). Server and client take turns, the client first;
+//! `88` from either side ends both.
 //!
 //! ```text
 //! cargo run -p udp-chat -- server       # terminal 1: 127.0.0.1:9000
 //! cargo run -p udp-chat -- client       # terminal 2: type, then wait for the answer
 //! ```
 //!
-//! `server.rs` and `client.rs` are the two Python programs. This file picks
-//! the role; below `main` is what both need: the command line, error
-//! wording, the peer's text shown safely, the keyboard, and the end of a
-//! chat whose peer has gone. Differences from the article: the server talks
-//! with the first client that speaks and ignores anyone else (article 002's
-//! server sends to its own port and so talks to itself); the client
-//! connects its socket, so only its server is heard and "no server there"
-//! is reported instead of waited for; the address can be given; end of
-//! input says `88` for you; an empty or over-long line is asked again
-//! rather than sent; text that is not UTF-8 gets replacement characters,
-//! and control characters from the peer are shown as `\u{1b}`, never sent
-//! raw to the terminal. `examples/udp_chat_duplex.rs` is the next step the
-//! article promises, both sides typing at any time.
+//! `server.rs` and `client.rs` are the two Python programs. This file reads
+//! the command line, picks the role, and holds what both need below `main`.
+//! Differences from the article:
+//! - the server talks with the first client that speaks and ignores anyone
+//!   else (a line on stderr), whose `88` ends nothing;
+//! - the client connects its socket to the first of ADDR's addresses, so
+//!   only its server is heard, "no server there" is said instead of waited
+//!   for, and a server that has gone ends the chat with a line;
+//! - the address can be given; end of input says `88` for you; with stdin
+//!   piped (no Enter echoed), the prompt's line is ended for you;
+//! - a line over 1024 bytes (what the peer reads at once) is asked again
+//!   rather than sent;
+//! - received text that is not UTF-8 gets replacement characters, and
+//!   control characters are shown as `\u{1b}`, never sent raw to the terminal.
+//!
+//! `examples/udp_chat_duplex.rs` is the next step: both sides type at any time.
 
 mod client;
 mod server;
 
-use std::io::{self, BufRead, ErrorKind::*, Read, Write};
+use std::io::{self, BufRead, ErrorKind, IsTerminal, Read, Write};
+use std::net::{SocketAddr, ToSocketAddrs, UdpSocket};
 
-const USAGE: &str =
-    "usage: udp-chat server [ADDR]    (ADDR is HOST:PORT, by default 127.0.0.1:9000)
-       udp-chat client [ADDR]    (the client speaks first; 88 or end of input ends both)";
+const USAGE: &str = "usage: udp-chat server [ADDR]   (ADDR: HOST:PORT, default 127.0.0.1:9000)
+       udp-chat client [ADDR]   (the client speaks first; 88 or end of input ends both)";
+const NO_ROLE: &str = "say which side to run: `cargo run -p udp-chat -- server` in one terminal, \
+                       then `cargo run -p udp-chat -- client` in another";
+/// The longest line sent: what the peer's recvfrom(1024) reads at once.
+const LINE_MAX: usize = 1024;
 
 fn main() {
     let (role, addr) = args();
-    let run = if role == "server" {
-        server::run
-    } else {
-        client::run
+    let result = match role.as_str() {
+        "server" => server::run(&addr),
+        _ => client::run(&addr),
     };
-    std::process::exit(run(&addr).inspect_err(|e| warn(&role, e)).map_or(1, |()| 0))
+    if let Err(e) = result {
+        quit(1, &format!("udp-chat {role}: {e}"));
+    }
 }
 
-/// The role and ADDR from the command line. Anything else is bad usage: one
-/// line that says what is wrong, then the usage, exit 2 (`-h` or `--help`
-/// anywhere: the usage alone on stdout, exit 0).
+/// The role and ADDR from the command line; `--help` and mistakes end here.
 fn args() -> (String, String) {
-    let args: Vec<_> = std::env::args_os().skip(1).collect();
-    let words: Vec<&str> = args.iter().map_while(|arg| arg.to_str()).collect();
-    let why = match (
-        args.iter().any(|a| a == "-h" || a == "--help"),
-        args.get(words.len()),
-        &words[..],
-    ) {
-        (true, ..) => std::process::exit(print(&format!("{USAGE}\n")).map_or(1, |()| 0)),
-        (_, Some(arg), _) => format!("argument `{}` is not valid UTF-8", arg.to_string_lossy()),
-        (.., [w, ..] | [_, w, ..] | [_, _, w, ..]) if w.starts_with('-') => {
-            format!("unknown option `{w}`")
+    let mut role = None;
+    let mut addr = None;
+    for arg in std::env::args_os().skip(1) {
+        let lossy = arg.to_string_lossy();
+        match arg.to_str() {
+            Some("-h" | "--help") => quit(0, USAGE),
+            None => usage_error(format!("argument `{lossy}` is not valid UTF-8")),
+            Some(a) if a.starts_with('-') => usage_error(format!("unknown option `{a}`")),
+            Some(a @ ("server" | "client")) if role.is_none() => role = Some(a.to_string()),
+            Some(a) if role.is_none() => {
+                usage_error(format!("unknown role `{a}`: expected `server` or `client`"))
+            }
+            Some(a) if addr.is_some() => usage_error(format!("unexpected argument `{a}`")),
+            Some(a) if !is_host_port(a) => usage_error(format!(
+                "bad ADDR `{a}`: expected HOST:PORT, e.g. 127.0.0.1:9999"
+            )),
+            Some(a) => addr = Some(a.to_string()),
         }
-        (.., []) => "say which side to run: `cargo run -p udp-chat -- server` in one terminal, \
-                    then `cargo run -p udp-chat -- client` in another"
-            .into(),
-        (.., [role @ ("server" | "client"), rest @ ..]) if rest.len() < 2 => {
-            let addr = rest.first().copied().unwrap_or("127.0.0.1:9000");
-            // What is wrong with ADDR as HOST:PORT, if anything.
-            let (host, port) = addr.rsplit_once(':').unwrap_or(("", addr));
-            let bad = match (
-                port.bytes().all(|b| b.is_ascii_digit()),
-                port.parse::<u16>(),
-            ) {
-                (true, Ok(_)) if !host.is_empty() => return (role.to_string(), addr.into()), // all good
-                (true, Ok(_)) => format!("no host: did you mean 127.0.0.1:{port}?"),
-                (true, Err(_)) if !port.is_empty() => {
-                    format!("port {port} is out of range (0-65535)")
-                }
-                _ if addr.contains(':') => format!("port `{port}` is not a number"),
-                _ => "no port: expected HOST:PORT".into(),
-            };
-            format!("bad ADDR `{addr}`: {bad}")
-        }
-        (.., [_, _, extra, ..]) => format!("unexpected argument `{extra}`"),
-        (.., [other, ..]) => format!("unknown role `{other}`: expected `server` or `client`"),
+    }
+    let Some(role) = role else {
+        usage_error(NO_ROLE.to_string())
     };
-    let _ = writeln!(io::stderr(), "udp-chat: {why}\n\n{USAGE}");
-    std::process::exit(2)
+    (role, addr.unwrap_or_else(|| "127.0.0.1:9000".to_string()))
 }
 
-/// An error with what was being done and where, and a hint chosen by its kind.
-fn context(action: &str, addr: &str, e: io::Error) -> io::Error {
+/// HOST:PORT with a host, and a port of digits only (`+80` is no port) up to 65535.
+fn is_host_port(a: &str) -> bool {
+    let (host, port) = a.rsplit_once(':').unwrap_or_default();
+    !host.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) && port.parse::<u16>().is_ok()
+}
+
+/// Bad usage: what is wrong, a blank line, the usage; exit 2.
+fn usage_error(why: String) -> ! {
+    quit(2, &format!("udp-chat: {why}\n\n{USAGE}"))
+}
+
+/// Ends the program: `--help` (code 0) on stdout, anything else on stderr.
+fn quit(code: i32, text: &str) -> ! {
+    if code == 0 {
+        let _ = writeln!(io::stdout(), "{text}"); // a closed stdout is no reason to panic
+    } else {
+        let _ = writeln!(io::stderr(), "{text}");
+    }
+    std::process::exit(code)
+}
+
+/// The client's socket: the first of ADDR's addresses in the resolver's
+/// order (the one the server's bind takes, so a name such as `localhost`
+/// meets its server), a socket of its family on a free port, connected to
+/// it; and how errors name it (see [`at`]).
+fn connect(addr: &str) -> io::Result<(UdpSocket, String)> {
+    let mut ips = addr
+        .to_socket_addrs()
+        .map_err(|e| context("cannot resolve", addr, e))?;
+    let Some(ip) = ips.next() else {
+        return Err(context("no address for", addr, ErrorKind::NotFound.into()));
+    };
+    let any = if ip.is_ipv4() { "0.0.0.0:0" } else { "[::]:0" };
+    let socket = UdpSocket::bind(any).map_err(|e| context("cannot open", any, e))?;
+    socket
+        .connect(ip)
+        .map_err(|e| context("cannot use", &at(addr, ip), e))?;
+    Ok((socket, at(addr, ip)))
+}
+
+/// `addr`, with the IP:PORT it resolved to when that is not the same text:
+/// `localhost:9000 (127.0.0.1:9000)`.
+fn at(addr: &str, ip: SocketAddr) -> String {
+    if ip.to_string() == addr {
+        addr.to_string()
+    } else {
+        format!("{addr} ({ip})")
+    }
+}
+
+/// `e` as one line a person reads: what was being done, where, the OS
+/// error, and a hint chosen by its kind.
+fn context(doing: &str, place: &str, e: io::Error) -> io::Error {
     let hint = match e.kind() {
-        AddrInUse => "; address in use: pass another ADDR, e.g. 127.0.0.1:0",
-        ConnectionRefused | ConnectionReset => {
+        ErrorKind::ConnectionRefused | ErrorKind::ConnectionReset => {
             "; is the server running? `cargo run -p udp-chat -- server`"
         }
+        ErrorKind::AddrInUse => "; address in use: pass another ADDR, e.g. 127.0.0.1:0",
         _ => "",
     };
-    io::Error::new(e.kind(), format!("{action} {addr}: {e}{hint}"))
+    io::Error::new(e.kind(), format!("{doing} {place}: {e}{hint}"))
 }
 
-/// `recv_data.decode('utf-8')` made safe to print: what recvfrom(1024) would
-/// take of a datagram, without the newline a peer such as `nc` ends it
-/// with, lossy UTF-8, and every control character but tab made visible
-/// (`\u{1b}`), so that a peer cannot retitle, clear or recolour the terminal.
-fn safe(data: &[u8]) -> String {
-    let safe = |c: char| {
-        if c.is_control() && c != '\t' {
-            c.escape_unicode().to_string()
-        } else {
-            c.into()
+/// A failed receive, `e`. "Port unreachable" came back for a datagram we
+/// sent (`ConnectionRefused` on Linux, `ConnectionReset` on Windows): UDP
+/// has no close, so this is how a side learns that the `peer` it has heard
+/// from has gone. That ends the chat with a line (Ok); anything else, or
+/// before the peer was heard, stays an error.
+fn gone(role: &str, peer: Option<SocketAddr>, e: io::Error) -> io::Result<()> {
+    match (peer, e.kind()) {
+        (Some(peer), ErrorKind::ConnectionRefused | ErrorKind::ConnectionReset) => {
+            warn(role, &format!("{peer} has gone, the chat is over"));
+            Ok(())
         }
-    };
-    String::from_utf8_lossy(trim(&data[..data.len().min(1024)]))
-        .chars()
-        .map(safe)
-        .collect()
+        _ => Err(e),
+    }
 }
 
-/// `print()` that may fail (a closed stdout) instead of panicking, and is
-/// seen at once (a prompt has no newline).
-fn print(s: &str) -> io::Result<()> {
-    let mut out = io::stdout();
-    write!(out, "{s}")
-        .and_then(|()| out.flush())
-        .map_err(|e| context("cannot write to", "stdout", e))
+/// print(): `text` on stdout, seen at once (a prompt has no newline, a
+/// line ends with its own). A stdout that fails (a full disk, `> /dev/full`)
+/// ends the program; one whose reader has gone (`| head -1`) does not: the
+/// text is dropped and the program goes on.
+fn print(text: &str) -> io::Result<()> {
+    match write!(io::stdout(), "{text}").and_then(|()| io::stdout().flush()) {
+        Err(e) if e.kind() != ErrorKind::BrokenPipe => Err(console(e)),
+        _ => Ok(()),
+    }
+}
+
+/// The error of a console that cannot be used.
+fn console(e: io::Error) -> io::Error {
+    context("cannot use", "the console (stdin/stdout)", e)
 }
 
 /// `udp-chat ROLE: WHAT` on stderr; a closed stderr is no reason to panic.
-fn warn(role: &str, what: impl std::fmt::Display) {
+fn warn(role: &str, what: &str) {
     let _ = writeln!(io::stderr(), "udp-chat {role}: {what}");
 }
 
-/// A line or a message without the newline that ends it.
-fn trim(data: &[u8]) -> &[u8] {
-    data.strip_suffix(b"\n")
-        .map_or(data, |data| data.strip_suffix(b"\r").unwrap_or(data))
-}
-
-/// `input('请输入:')`: the prompt, then one line without its newline. End of
-/// input (or a keyboard that cannot be read) says `88` for you, after ending
-/// the prompt's line. An empty line (it would reach the peer as a message of
-/// nothing) and one longer than the peer's recvfrom(1024) takes are asked again.
-fn input(role: &str) -> io::Result<Vec<u8>> {
+/// input('请输入:'): one line from the keyboard, without its newline. End of
+/// input says `88` for you. A line longer than the peer reads at once
+/// (recv(1024)) is refused, skipped to its newline, and asked again, so no
+/// read grows without bound.
+fn input(role: &str) -> io::Result<String> {
+    let mut stdin = io::stdin().lock();
     loop {
         print("请输入:")?;
-        // At most 64 MiB at a time: an endless line (`< /dev/zero`) cannot eat memory.
-        let Some(Ok(line)) = io::stdin().lock().take(1 << 26).split(b'\n').next() else {
+        let mut line = Vec::new();
+        let mut limited = (&mut stdin).take(LINE_MAX as u64 + 2);
+        let n = limited.read_until(b'\n', &mut line).map_err(console)?;
+        // End the prompt's line where no Enter was echoed: at end of input, or from a pipe.
+        if n == 0 || !stdin.is_terminal() {
             print("\n")?;
-            warn(role, "end of input, saying 88");
-            return Ok(b"88".to_vec());
-        };
-        match trim(&line).len() {
-            0 => {}
-            1..=1024 => return Ok(trim(&line).to_vec()),
-            n => warn(
-                role,
-                format!("{n} bytes is too long, the peer reads at most 1024"),
-            ),
         }
+        if n == 0 {
+            warn(role, "end of input, saying 88");
+            return Ok("88".to_string());
+        }
+        if !line.ends_with(b"\n") && n == LINE_MAX + 2 {
+            stdin.skip_until(b'\n').map_err(console)?; // the rest of a line too long
+        }
+        let text = String::from_utf8_lossy(trim_newline(&line)).into_owned();
+        if text.len() <= LINE_MAX {
+            return Ok(text);
+        }
+        warn(role, "not sent: a line is at most 1024 bytes; type less");
     }
 }
 
-/// A failed receive. "Port unreachable" came back for a datagram we sent:
-/// `ConnectionRefused` on Linux, `ConnectionReset` on Windows. UDP has no
-/// close, so this is how we learn that a peer we have heard from (`peer`)
-/// has gone: the chat is over, said in one line, and the program ends
-/// (exit 0). Before the client has heard its server, it means that no
-/// server is there: an error, as is anything else.
-fn gone(role: &str, peer: Option<std::net::SocketAddr>, addr: &str, e: io::Error) -> io::Error {
-    let (who, what) = if role == "server" {
-        ("client", "receiving on")
-    } else {
-        ("server", "no server at")
-    };
-    if let Some(peer) = peer.filter(|_| matches!(e.kind(), ConnectionRefused | ConnectionReset)) {
-        warn(
-            role,
-            format!("{who} {peer} has gone (port unreachable), the chat is over"),
-        );
-        std::process::exit(0);
+/// What a peer sent, as a line for the terminal: at most the 1024 bytes
+/// recvfrom(1024) takes, lossy UTF-8, one trailing newline dropped, every
+/// control character but tab escaped (`\u{1b}`) so a peer cannot drive
+/// the terminal.
+fn show(data: &[u8]) -> String {
+    let text = String::from_utf8_lossy(trim_newline(&data[..data.len().min(1024)]));
+    let mut shown = String::new();
+    for c in text.chars() {
+        if c.is_control() && c != '\t' {
+            shown.push_str(&c.escape_unicode().to_string());
+        } else {
+            shown.push(c);
+        }
     }
-    context(what, addr, e)
+    shown
+}
+
+/// `data` without one trailing `\n` or `\r\n`.
+fn trim_newline(data: &[u8]) -> &[u8] {
+    if let Some(line) = data.strip_suffix(b"\r\n") {
+        return line;
+    }
+    data.strip_suffix(b"\n").unwrap_or(data)
 }

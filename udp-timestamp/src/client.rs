@@ -3,83 +3,127 @@
 //! Prompts `> `, sends each line you type as one datagram and prints the
 //! time the server sends back. An empty line or end of input ends it. UDP
 //! tells nobody when a datagram is lost, so a reply that does not come
-//! within a few seconds ends the client with an error.
+//! within 10 s ends the client with an error.
 
-use std::io::{self, BufRead, Read, Write};
-use std::{net::UdpSocket, time::Duration};
+use std::io::{self, BufRead, IsTerminal, Read};
+use std::net::{SocketAddr, ToSocketAddrs, UdpSocket};
+use std::time::Duration;
 
-pub const DEFAULT_ADDR: &str = "localhost:23135";
+/// What the server reads at once, recvfrom(BUFSIZ): the most a typed line
+/// may hold, and the most of a reply shown.
 const BUFSIZ: usize = 1024;
+/// How long we wait for a reply that is due.
+const TIMEOUT: Duration = Duration::from_secs(10);
 
 pub fn run(addr: &str) -> io::Result<()> {
-    // socket(AF_INET, SOCK_DGRAM): IPv4 as in the article (`localhost` may
-    // name ::1 first), IPv6 for an `[::1]:PORT`. Python binds a free port
-    // on the first sendto(); Rust names that step: port 0.
-    let udp_cli_sock = UdpSocket::bind(if addr.starts_with('[') {
-        "[::]:0"
-    } else {
-        "0.0.0.0:0"
-    })?;
+    // ADDR = (HOST, PORT): the name's first address in the resolver's
+    // order, the one the server's bind takes first given the same name, so
+    // that the two meet (`localhost` may name ::1 first, then 127.0.0.1).
+    let ip = match addr.to_socket_addrs().map(|mut ips| ips.next()) {
+        Ok(Some(ip)) => ip,
+        Ok(None) => return Err(io::Error::other(format!("{addr} names no address"))),
+        Err(e) => return Err(crate::context("cannot resolve", addr, e)),
+    };
+    let at = at(addr, ip);
+    // udpCliSock = socket(AF_INET, SOCK_DGRAM): of the address's family.
+    // Python binds a free port on the first sendto(); Rust names that step:
+    // port 0.
+    let any = if ip.is_ipv4() { "0.0.0.0:0" } else { "[::]:0" };
+    let udp_cli_sock = UdpSocket::bind(any).map_err(|e| crate::context("cannot bind", any, e))?;
     // "与TCP不同的是不用connect": the article's client does not connect, and
     // takes a reply from anyone (`data, ADDR = recvfrom`), then sends the
     // next line there. We connect on purpose: the socket then takes
     // datagrams from the server only, and hears "port unreachable" when no
     // server is there.
     udp_cli_sock
-        .connect(addr)
-        .map_err(|e| crate::context("cannot connect to", addr, e))?;
-    udp_cli_sock.set_read_timeout(Some(Duration::from_secs(3)))?;
-    let console = |e| crate::context("cannot use", "the console (stdin/stdout)", e);
-    let (mut stdin, mut stdout) = (io::stdin().lock(), io::stdout().lock());
-    let (mut line, mut data) = (Vec::new(), [0; BUFSIZ]);
+        .connect(ip)
+        .map_err(|e| crate::context("cannot connect to", &at, e))?;
+    udp_cli_sock.set_read_timeout(Some(TIMEOUT))?;
+    // 64 KiB, room for any datagram: Windows fails a read into less
+    // (WSAEMSGSIZE) where Linux cuts the datagram to BUFSIZ, as Python does.
+    let mut reply = vec![0; 65536];
 
     loop {
-        // data = input('> '); the prompt must be flushed, it has no newline.
-        write!(stdout, "> ")
-            .and_then(|()| stdout.flush())
-            .map_err(console)?;
-        line.clear();
-        // At most 64 MiB at a time: an endless line (`< /dev/zero`) cannot eat memory.
-        if (&mut stdin)
-            .take(1 << 26)
-            .read_until(b'\n', &mut line)
-            .map_err(console)?
-            == 0
-        {
-            // End of input, where Python raises EOFError: stop, and end the
-            // prompt's line so the shell's prompt starts on a line of its own.
-            return writeln!(stdout).map_err(console);
+        // data = input('> '); end of input reads as an empty line (Python
+        // raises EOFError there).
+        let data = input("> ")?.unwrap_or_default();
+        if data.is_empty() {
+            break; // if not data: break
         }
-        let data_out = line
-            .strip_suffix(b"\n")
-            .map_or(&line[..], |l| l.strip_suffix(b"\r").unwrap_or(l));
-        if data_out.is_empty() {
-            return Ok(()); // if not data: break
-        }
-        // sendto(data), then data = recvfrom(BUFSIZ): one datagram each way.
+        // udpCliSock.sendto(bytes(data,'utf-8'),ADDR)
         udp_cli_sock
-            .send(data_out)
-            .map_err(|e| crate::context("cannot send to", addr, e))?;
-        let n = udp_cli_sock
-            .recv(&mut data)
-            .map_err(|e| crate::context("no reply from", addr, e))?;
-        if n == 0 {
-            return Ok(()); // an empty datagram: if not data: break
-        }
-        writeln!(stdout, "{}", shown(&data[..n])).map_err(console)?;
+            .send(data.as_bytes())
+            .map_err(|e| crate::context("cannot send to", &at, e))?;
+        // data, ADDR = udpCliSock.recvfrom(BUFSIZ)
+        let n = match udp_cli_sock.recv(&mut reply) {
+            Ok(0) => break, // if not data: break
+            Ok(n) => n.min(BUFSIZ),
+            Err(e) => return Err(crate::context("no reply from", &at, e)),
+        };
+        // print(data.decode('utf-8')), control characters escaped
+        crate::print(&show(&reply[..n]))?;
+    }
+    // udpCliSock.close()
+    drop(udp_cli_sock);
+    Ok(())
+}
+
+/// `addr`, with the IP:PORT it resolved to when that is not the same text:
+/// `localhost:23135 (127.0.0.1:23135)`.
+fn at(addr: &str, ip: SocketAddr) -> String {
+    if ip.to_string() == addr {
+        addr.to_string()
+    } else {
+        format!("{addr} ({ip})")
     }
 }
 
-/// What the server sent, as text safe for a terminal: bytes that are not
-/// UTF-8 as `�`, control characters (but tab) as `\u{1b}`, so a hostile
-/// server cannot retitle or clear the screen.
-fn shown(bytes: &[u8]) -> String {
-    let show = |c: char| {
-        if c.is_control() && c != '\t' {
-            c.escape_unicode().to_string()
-        } else {
-            c.into()
+/// input(prompt): one line from the keyboard, without its newline, or
+/// `None` at end of input (where Python raises EOFError). A line longer
+/// than the server reads at once (recv(1024)) is refused, skipped to its
+/// newline, and asked again, so no read grows without bound.
+fn input(prompt: &str) -> io::Result<Option<String>> {
+    let mut stdin = io::stdin().lock();
+    loop {
+        crate::write_flushed(prompt)?; // the prompt has no newline: flush it
+        let mut line = Vec::new();
+        let mut part = (&mut stdin).take(BUFSIZ as u64 + 2);
+        let n = part.read_until(b'\n', &mut line).map_err(crate::console)?;
+        if n == 0 || !io::stdin().is_terminal() {
+            crate::print("")?; // end the prompt's line: no Enter was echoed
         }
-    };
-    String::from_utf8_lossy(bytes).chars().map(show).collect()
+        if n == 0 {
+            return Ok(None); // end of input
+        }
+        if !line.ends_with(b"\n") && n == BUFSIZ + 2 {
+            stdin.skip_until(b'\n').map_err(crate::console)?; // the rest of a line too long
+        }
+        let text = String::from_utf8_lossy(trim_newline(&line)).into_owned();
+        if text.len() > BUFSIZ {
+            crate::warn("client", "not sent: a line is at most 1024 bytes");
+            continue;
+        }
+        return Ok(Some(text));
+    }
+}
+
+/// What a peer sent, as a line for the terminal: lossy UTF-8, one trailing
+/// newline dropped, every control character but tab escaped (`\u{1b}`) so a
+/// peer cannot drive the terminal.
+fn show(data: &[u8]) -> String {
+    let mut shown = String::new();
+    for c in String::from_utf8_lossy(trim_newline(data)).chars() {
+        if c.is_control() && c != '\t' {
+            shown.push_str(&c.escape_unicode().to_string());
+        } else {
+            shown.push(c);
+        }
+    }
+    shown
+}
+
+/// `data` without its line end: one trailing `\n`, `\r\n` (or a lone `\r`).
+fn trim_newline(data: &[u8]) -> &[u8] {
+    let line = data.strip_suffix(b"\n").unwrap_or(data);
+    line.strip_suffix(b"\r").unwrap_or(line)
 }

@@ -8,101 +8,133 @@
 //! cargo run -p udp-timestamp -- client       # terminal 2: type, get the time back
 //! ```
 //!
-//! `server.rs` and `client.rs` are the two Python files; this file picks
-//! one, and holds what both share: the argument check and the error
-//! wording. Differences from the article: ctime is UTC (std cannot read the
-//! local time zone); the server listens on 127.0.0.1, not every interface;
-//! the address can be given; end of input ends the client cleanly; the
-//! client connects its socket, so it hears its server only and learns at
-//! once when no server is there, and gives up after 3 s without a reply;
-//! control characters in a reply are shown escaped.
+//! `server.rs` and `client.rs` are the two Python files; this file reads
+//! the arguments, picks one, and holds what both use: errors and printing.
+//!
+//! Differences from the article: ctime is UTC (std cannot read the local
+//! time zone); the server listens on 127.0.0.1, not every interface, and
+//! prints an IPv6 sender as `('::1', PORT)`; the address can be given; the
+//! client sends to the first address its name resolves to, from a socket
+//! of that family (the server given the same name binds that address), and
+//! connects its socket, so it hears its server only, learns at once when
+//! no server is there, and gives up after 10 s without a reply; a typed
+//! line over 1024 bytes is asked again; end of input ends the client
+//! cleanly; a reply's trailing newline is dropped and its control
+//! characters shown escaped.
 
 mod client;
 mod server;
 
-use std::{env, ffi::OsString, io, io::Write, process};
+use std::io::{self, ErrorKind, Write};
+use std::{env, process};
 
-const USAGE: &str =
-    "usage: udp-timestamp server [ADDR]   (default 127.0.0.1:23135; everywhere: 0.0.0.0:PORT)
-       udp-timestamp client [ADDR]   (default localhost:23135; gives up after 3 s without a reply)";
+const USAGE: &str = "usage: udp-timestamp server [ADDR]   (default 127.0.0.1:23135; everywhere: 0.0.0.0:PORT)
+       udp-timestamp client [ADDR]   (default localhost:23135; gives up after 10 s without a reply)";
 const NO_ROLE: &str = "say which side to run: `cargo run -p udp-timestamp -- server` in one terminal, \
                        then `cargo run -p udp-timestamp -- client` in another";
 
 fn main() {
-    let (role, addr) = args(env::args_os().skip(1).collect());
-    if let Err(e) = if role == "server" {
-        server::run(&addr)
-    } else {
-        client::run(&addr)
-    } {
-        let _ = writeln!(io::stderr(), "udp-timestamp {role}: {e}");
-        process::exit(1);
+    // The role and ADDR from the command line; `--help` and mistakes end here.
+    let mut role = None;
+    let mut addr = None;
+    for arg in env::args_os().skip(1) {
+        let lossy = arg.to_string_lossy();
+        match arg.to_str() {
+            Some("-h" | "--help") => quit(0, USAGE),
+            None => usage_error(&format!("argument `{lossy}` is not valid UTF-8")),
+            Some(a) if a.starts_with('-') => usage_error(&format!("unknown option `{a}`")),
+            Some(a @ ("server" | "client")) if role.is_none() => role = Some(a.to_string()),
+            Some(a) if role.is_none() => usage_error(&format!(
+                "unknown role `{a}`: expected `server` or `client`"
+            )),
+            Some(a) if addr.is_some() => usage_error(&format!("unexpected argument `{a}`")),
+            Some(a) if !is_host_port(a) => usage_error(&format!(
+                "bad ADDR `{a}`: expected HOST:PORT, e.g. 127.0.0.1:9999"
+            )),
+            Some(a) => addr = Some(a.to_string()),
+        }
     }
-}
-
-/// The role and ADDR on the command line. Otherwise prints the usage and
-/// exits: 0 for `-h`/`--help`, 2 after a line that says what is wrong.
-fn args(args: Vec<OsString>) -> (String, String) {
-    if args.iter().any(|a| a == "-h" || a == "--help") {
-        let _ = writeln!(io::stdout(), "{USAGE}"); // a closed stdout is no reason to panic
-        process::exit(0);
-    }
-    let words: Vec<&str> = args.iter().map_while(|a| a.to_str()).collect();
-    let default = if words.first() == Some(&"server") {
-        server::DEFAULT_ADDR
-    } else {
-        client::DEFAULT_ADDR
+    let Some(role) = role else {
+        usage_error(NO_ROLE)
     };
-    let why = match (
-        args.get(words.len()),
-        words.iter().find(|w| w.starts_with('-')),
-        &words[..],
-    ) {
-        (Some(bad), ..) => format!("argument `{}` is not valid UTF-8", bad.to_string_lossy()),
-        (_, Some(option), _) => format!("unknown option `{option}`"),
-        (.., []) => NO_ROLE.into(),
-        (.., [role @ ("server" | "client")]) => return (role.to_string(), default.into()),
-        (.., [role @ ("server" | "client"), addr]) => match bad_addr(addr) {
-            Some(why) => format!("bad ADDR `{addr}`: {why}"),
-            None => return (role.to_string(), addr.to_string()),
-        },
-        (.., ["server" | "client", _, extra, ..]) => format!("unexpected argument `{extra}`"),
-        (.., [role, ..]) => format!("unknown role `{role}`: expected `server` or `client`"),
+    // The article's addresses, but the server's HOST '' (every interface)
+    // is 127.0.0.1 here: reachable from this machine only.
+    let result = if role == "server" {
+        server::run(addr.as_deref().unwrap_or("127.0.0.1:23135"))
+    } else {
+        client::run(addr.as_deref().unwrap_or("localhost:23135"))
     };
-    let _ = writeln!(io::stderr(), "udp-timestamp: {why}\n\n{USAGE}");
-    process::exit(2)
-}
-
-/// What is wrong with `addr` as HOST:PORT, if anything.
-fn bad_addr(addr: &str) -> Option<String> {
-    let (host, port) = addr.rsplit_once(':').unwrap_or(("", addr));
-    let digits = !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit());
-    match (digits, addr.contains(':'), port.parse::<u16>()) {
-        (false, false, _) => Some("no port: expected HOST:PORT".into()),
-        (false, true, _) => Some(format!("port `{port}` is not a number")),
-        (true, _, Err(_)) => Some(format!("port {port} is out of range (0-65535)")),
-        (true, _, Ok(_)) => host
-            .is_empty()
-            .then(|| format!("no host: did you mean 127.0.0.1:{port}?")),
+    if let Err(e) = result {
+        quit(1, &format!("udp-timestamp {role}: {e}"));
     }
 }
 
-/// `e` as one line a person reads: what failed, where, the OS error, and a
-/// hint chosen by its kind. A read timeout is `WouldBlock` on Unix and
-/// `TimedOut` on Windows; "port unreachable" on a connected UDP socket is
-/// `ConnectionRefused` on Linux and `ConnectionReset` on Windows.
-fn context(action: &str, addr: &str, e: io::Error) -> io::Error {
-    use io::ErrorKind::*;
+/// HOST:PORT with a host, and a port up to 65535 (`+80` is no port).
+fn is_host_port(a: &str) -> bool {
+    let Some((host, port)) = a.rsplit_once(':') else {
+        return false;
+    };
+    !host.is_empty() && !port.starts_with('+') && port.parse::<u16>().is_ok()
+}
+
+/// Bad usage: what is wrong, a blank line, the usage; exit 2.
+fn usage_error(why: &str) -> ! {
+    quit(2, &format!("udp-timestamp: {why}\n\n{USAGE}"))
+}
+
+/// Ends the program: `--help` (code 0) on stdout, anything else on stderr.
+fn quit(code: i32, text: &str) -> ! {
+    // A closed stdout or stderr is no reason to panic.
+    let _ = match code {
+        0 => writeln!(io::stdout(), "{text}"),
+        _ => writeln!(io::stderr(), "{text}"),
+    };
+    process::exit(code)
+}
+
+/// `e` as one line a person reads: what was being done, where, the OS
+/// error, and a hint chosen by its kind.
+fn context(doing: &str, place: &str, e: io::Error) -> io::Error {
     let start = "is the server running? start it with `cargo run -p udp-timestamp -- server`";
-    let text = match e.kind() {
-        WouldBlock | TimedOut => format!("{action} {addr} within 3 s: {start}"),
-        ConnectionRefused | ConnectionReset => {
-            format!("{action} {addr}: {e}; port unreachable: {start}")
+    let hint = match e.kind() {
+        // "Port unreachable" on a connected UDP socket: ConnectionRefused on
+        // Linux and macOS, ConnectionReset on Windows.
+        ErrorKind::ConnectionRefused | ErrorKind::ConnectionReset => {
+            format!("; port unreachable: {start}")
         }
-        AddrInUse => {
-            format!("{action} {addr}: {e}; address in use: pass another ADDR, e.g. 127.0.0.1:0")
-        }
-        _ => format!("{action} {addr}: {e}"),
+        ErrorKind::AddrInUse => "; address in use: pass another ADDR, e.g. 127.0.0.1:0".to_string(),
+        // A read timeout is WouldBlock on Unix, TimedOut on Windows.
+        ErrorKind::WouldBlock | ErrorKind::TimedOut => format!("; no answer within 10 s: {start}"),
+        _ => String::new(),
     };
-    io::Error::new(e.kind(), text)
+    io::Error::new(e.kind(), format!("{doing} {place}: {e}{hint}"))
+}
+
+/// print(): one line on stdout.
+fn print(line: &str) -> io::Result<()> {
+    write_flushed(&format!("{line}\n"))
+}
+
+/// `text` on stdout at once. A stdout that fails (a full disk,
+/// `> /dev/full`) ends the program; one whose reader has gone (`| head -1`)
+/// does not: the text is dropped and the program goes on.
+fn write_flushed(text: &str) -> io::Result<()> {
+    let mut stdout = io::stdout();
+    let written = write!(stdout, "{text}");
+    let flushed = stdout.flush();
+    match written.and(flushed) {
+        Err(e) if e.kind() != ErrorKind::BrokenPipe => Err(console(e)),
+        _ => Ok(()),
+    }
+}
+
+/// The error of a console that cannot be used.
+fn console(e: io::Error) -> io::Error {
+    context("cannot use", "the console (stdin/stdout)", e)
+}
+
+/// A line of its own on stderr, `udp-timestamp ROLE: WHAT`; a closed
+/// stderr is no reason to stop.
+fn warn(role: &str, what: &str) {
+    let _ = writeln!(io::stderr(), "udp-timestamp {role}: {what}");
 }

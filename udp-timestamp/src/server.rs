@@ -4,108 +4,84 @@
 //! reply, the time alone, goes back to it. One socket serves every client,
 //! and a datagram arrives whole or not at all (UDP keeps message boundaries).
 
-use std::io::{self, Write};
-use std::net::{SocketAddr, UdpSocket};
+use std::net::UdpSocket;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-pub const DEFAULT_ADDR: &str = "127.0.0.1:23135";
-const BUFSIZ: usize = 1024;
-
-pub fn run(addr: &str) -> io::Result<()> {
-    // socket(AF_INET, SOCK_DGRAM) + bind(ADDR): one call in Rust.
+pub fn run(addr: &str) -> std::io::Result<()> {
+    // udpSerSock = socket(AF_INET, SOCK_DGRAM); udpSerSock.bind(ADDR): one call in Rust.
     let udp_ser_sock = UdpSocket::bind(addr).map_err(|e| crate::context("cannot bind", addr, e))?;
-    log(&format!("Listening on {}", udp_ser_sock.local_addr()?));
-    let mut data = [0; BUFSIZ];
+    let local = udp_ser_sock.local_addr()?;
+    crate::print(&format!("Listening on {local}"))?;
+    // Python reads recvfrom(BUFSIZ), 1024 bytes, and Linux cuts a longer
+    // datagram to that; Windows fails the read instead (WSAEMSGSIZE). So we
+    // read into 64 KiB, room for any datagram: the reply is the time alone,
+    // whatever the datagram held.
+    let mut data = vec![0; 65536];
 
     loop {
-        log("waiting for message...");
-        // A datagram longer than 1024 bytes is cut to 1024, as in Python.
-        // Windows reports an earlier reply's "port unreachable" here
-        // (ConnectionReset); it concerns one client, so keep serving.
-        let Ok((_, addr)) = udp_ser_sock.recv_from(&mut data).inspect_err(|e| warn(e)) else {
-            continue;
+        crate::print("waiting for message...")?;
+        // data, addr = udpSerSock.recvfrom(BUFSIZ)
+        let addr = match udp_ser_sock.recv_from(&mut data) {
+            Ok((_, addr)) => addr,
+            Err(e) => {
+                // Windows reports here that an earlier reply met a closed
+                // port (ConnectionReset): that client has gone; serve the next.
+                crate::warn("server", &format!("cannot receive: {e}"));
+                continue;
+            }
         };
-        match udp_ser_sock.send_to(ctime(now()).as_bytes(), addr) {
-            Ok(_) => log(&format!(
-                "...received from and returned to: {}",
-                python_addr(addr)
-            )),
-            Err(e) => warn(format!("reply to {addr} failed: {e}")),
+        // udpSerSock.sendto(bytes(ctime(), 'utf-8'), addr)
+        if let Err(e) = udp_ser_sock.send_to(ctime(SystemTime::now()).as_bytes(), addr) {
+            crate::warn("server", &format!("cannot reply to {addr}: {e}"));
+            continue;
         }
+        // print('...received from and returned to:', addr), addr as Python
+        // prints an IPv4 address. (The article's socket is IPv4; an IPv6
+        // one would print flow info and scope id too.)
+        let peer = format!("('{}', {})", addr.ip(), addr.port());
+        crate::print(&format!("...received from and returned to: {peer}"))?;
     }
-}
-
-/// An address as Python prints it: `('127.0.0.1', 40278)`; for IPv6 its
-/// 4-tuple with flow info and scope id, `('::1', 40278, 0, 0)`.
-fn python_addr(addr: SocketAddr) -> String {
-    match addr {
-        SocketAddr::V4(a) => format!("('{}', {})", a.ip(), a.port()),
-        SocketAddr::V6(a) => format!(
-            "('{}', {}, {}, {})",
-            a.ip(),
-            a.port(),
-            a.flowinfo(),
-            a.scope_id()
-        ),
-    }
-}
-
-/// Seconds since the Unix epoch, like time.time().
-fn now() -> i64 {
-    let since = SystemTime::now().duration_since(UNIX_EPOCH);
-    since.map_or_else(
-        |before| -(before.duration().as_secs() as i64),
-        |d| d.as_secs() as i64,
-    )
+    // udpSerSock.close(): never reached, in the article too; the loop serves for ever.
 }
 
 /// Python's time.ctime(): `Sat Nov  1 09:05:03 2026`, the day padded to two
-/// columns. In UTC: std cannot read the local time zone, and Python's
-/// ctime() uses local time, so the two agree where TZ=UTC.
-fn ctime(secs: i64) -> String {
+/// columns. In UTC: std cannot read the local time zone (Python's ctime()
+/// uses local time, so the two agree where TZ=UTC).
+fn ctime(now: SystemTime) -> String {
     const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]; // 1970-01-01 was a Thursday
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
-    let (days, secs) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Days to a civil date (Howard Hinnant's algorithm): shift the year to
-    // start on 1 March so the leap day is the last day of a year, then count
-    // 400-year eras of 146097 days.
-    let z = days + 719_468;
-    let (era, doe) = (z.div_euclid(146_097), z.rem_euclid(146_097)); // doe: day of era, 0..146096
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // year of era, 0..399
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // day of the March-based year
-    let mp = (5 * doy + 2) / 153; // month, March = 0
-    let (day, month) = (
-        doy - (153 * mp + 2) / 5 + 1,
-        if mp < 10 { mp + 2 } else { mp - 10 },
-    ); // January = 0
-    let year = era * 400 + yoe + i64::from(month < 2);
-    let (weekday, month) = (
-        WEEKDAYS[days.rem_euclid(7) as usize],
-        MONTHS[month as usize],
-    );
-    format!(
-        "{weekday} {month} {day:>2} {:02}:{:02}:{:02} {year}",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
+    // Seconds since 1970 (a clock set before then reads as 1970).
+    let secs = now.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
+    let mut days = secs / 86_400;
+    let weekday = WEEKDAYS[(days % 7) as usize];
+    let mut year = 1970;
+    let mut month = 0;
+    while days >= month_length(year, month) {
+        days -= month_length(year, month);
+        month = (month + 1) % 12;
+        if month == 0 {
+            year += 1;
+        }
+    }
+    let secs = secs % 86_400; // into the day
+    let time = format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60);
+    format!("{weekday} {} {:>2} {time} {year}", MONTHS[month], days + 1)
 }
 
-/// Prints one line on stdout; a closed stdout must not stop the server.
-fn log(line: &str) {
-    let _ = writeln!(io::stdout(), "{line}");
-}
-
-/// Prints `udp-timestamp server: WHAT` on stderr; a closed stderr must not stop the server either.
-fn warn(what: impl std::fmt::Display) {
-    let _ = writeln!(io::stderr(), "udp-timestamp server: {what}");
+/// Days in `month` (January = 0) of `year`, by the Gregorian rule: a leap
+/// year every 4th, but not every 100th, but every 400th.
+fn month_length(year: u64, month: usize) -> u64 {
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let february = if leap { 29 } else { 28 };
+    [31, february, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month]
 }
 
 #[cfg(test)]
 mod tests {
     use super::ctime;
+    use std::time::{Duration, UNIX_EPOCH};
 
     #[test]
     fn ctime_matches_python_at_known_instants() {
@@ -122,10 +98,10 @@ mod tests {
             (4_107_542_399, "Sun Feb 28 23:59:59 2100"),
             (4_107_542_400, "Mon Mar  1 00:00:00 2100"),
             (253_402_300_799, "Fri Dec 31 23:59:59 9999"),
-            (-1, "Wed Dec 31 23:59:59 1969"),
         ];
         for (secs, text) in known {
-            assert_eq!(ctime(secs), text, "ctime({secs})");
+            let time = UNIX_EPOCH + Duration::from_secs(secs);
+            assert_eq!(ctime(time), text, "ctime({secs})");
         }
     }
 }
