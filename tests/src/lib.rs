@@ -808,13 +808,14 @@ impl Proc {
 
 /// Checks that a server whose `accept` keeps failing pauses between tries
 /// instead of spinning: `path args` runs under `ulimit -n 4` (stdin,
-/// stdout, stderr and the listener leave no descriptor for a client), a
-/// client connects and stays in the backlog, so every accept fails at once
-/// with "Too many open files".
+/// stdout, stderr and the listener leave no descriptor for a client), so
+/// every accept fails at once with "Too many open files". Linux fails it
+/// before any client comes (it takes the descriptor first: tried); other
+/// systems when one is waiting, so a client connects and stays queued.
 ///
 /// The clock starts at the first failure seen on stderr, not before the
-/// connect: the server may have failed already (a stray connect) before
-/// the test looks. In the second after that first failure arrived, a
+/// connect: the server fails from its start, before the test looks (a
+/// clock started by the test counted those failures, and flaked). In the second after that first failure arrived, a
 /// server that pauses 100 ms logs about 10 failures; one that spins logs
 /// thousands. More than [`MAX_FAILED_ACCEPTS_PER_SECOND`] fails: the
 /// margin covers a first line that arrived late on a busy machine (lines

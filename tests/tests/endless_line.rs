@@ -2,7 +2,7 @@
 //! one `recv(1024)`: a longer one is refused, skipped to its newline and
 //! asked again (SPEC). Every program that reads the keyboard is tried here:
 //! the timestamp clients, both roles of the two chats and of their duplex
-//! examples, and the chat room pair.
+//! examples, the chat room pair and article 002's UDP pair.
 //!
 //! - A careless user's stdin, one endless line (`< /dev/zero`): the
 //!   program's memory stays small instead of growing until the allocator
@@ -27,15 +27,17 @@ use tests::*;
 enum Role {
     /// A TCP client: the test listens; the connection gets `greeting`.
     TcpClient { greeting: &'static [u8] },
-    /// A UDP client: the test's socket receives its datagrams.
-    UdpClient,
+    /// A UDP client: the test's socket receives its datagrams, the first
+    /// of which is `hello` when that is not empty (answered with the reply).
+    UdpClient { hello: &'static [u8] },
     /// A TCP server: the test connects, reads `welcome`, sends `first`.
     TcpServer {
         welcome: &'static [u8],
         first: &'static [u8],
     },
-    /// A UDP server: the test's socket sends it `hello` first.
-    UdpServer,
+    /// A UDP server: the test's socket sends it `hello` first, and
+    /// receives `welcome` when that is not empty.
+    UdpServer { welcome: &'static [u8] },
 }
 
 /// A program that reads the keyboard: its path, its arguments before
@@ -69,7 +71,7 @@ fn keyboards() -> Vec<Keyboard> {
         Keyboard {
             path: program("udp-timestamp"),
             args: &["client"],
-            role: Role::UdpClient,
+            role: Role::UdpClient { hello: b"" },
             reply: Some(b"Mon Dec  7 14:44:51 2026"),
             ok_on_the_wire: b"ok",
         },
@@ -90,14 +92,14 @@ fn keyboards() -> Vec<Keyboard> {
         Keyboard {
             path: program("udp-chat"),
             args: &["client"],
-            role: Role::UdpClient,
+            role: Role::UdpClient { hello: b"" },
             reply: turn,
             ok_on_the_wire: b"ok",
         },
         Keyboard {
             path: program("udp-chat"),
             args: &["server"],
-            role: Role::UdpServer,
+            role: Role::UdpServer { welcome: b"" },
             reply: turn,
             ok_on_the_wire: b"ok",
         },
@@ -140,15 +142,31 @@ fn keyboards() -> Vec<Keyboard> {
         Keyboard {
             path: example("udp_chat_duplex"),
             args: &["client"],
-            role: Role::UdpClient,
+            role: Role::UdpClient { hello: b"" },
             reply: None,
             ok_on_the_wire: b"ok",
         },
         Keyboard {
             path: example("udp_chat_duplex"),
             args: &["server"],
-            role: Role::UdpServer,
+            role: Role::UdpServer { welcome: b"" },
             reply: None,
+            ok_on_the_wire: b"ok",
+        },
+        Keyboard {
+            path: example("udp_client"),
+            args: &[],
+            role: Role::UdpClient { hello: b"hell0" },
+            reply: Some(b"send a message to you"),
+            ok_on_the_wire: b"ok",
+        },
+        Keyboard {
+            path: example("udp_server"),
+            args: &[],
+            role: Role::UdpServer {
+                welcome: b"send a message to you",
+            },
+            reply: turn,
             ok_on_the_wire: b"ok",
         },
     ]
@@ -213,11 +231,16 @@ fn start(k: &Keyboard, stdin: Stdio) -> (Proc, Wire) {
             s.write_all(greeting).expect("greet the program");
             (proc, Wire::Tcp(s))
         }
-        Role::UdpClient => {
+        Role::UdpClient { hello } => {
             let socket = udp_socket();
             let addr = socket.local_addr().expect("local address").to_string();
             let proc = Proc::start_stdin(&k.path, &args_and(k, &addr), stdin);
-            (proc, Wire::Udp(socket, None))
+            let mut wire = Wire::Udp(socket, None);
+            if !hello.is_empty() {
+                assert_eq!(wire.receive().as_deref(), Some(hello));
+                wire.send(k.reply.expect("a reply to the first datagram"));
+            }
+            (proc, wire)
         }
         Role::TcpServer { welcome, first } => {
             let proc = Proc::start_stdin(&k.path, &args_and(k, "127.0.0.1:0"), stdin);
@@ -227,12 +250,16 @@ fn start(k: &Keyboard, stdin: Stdio) -> (Proc, Wire) {
             s.write_all(first).expect("speak first");
             (proc, Wire::Tcp(s))
         }
-        Role::UdpServer => {
+        Role::UdpServer { welcome } => {
             let proc = Proc::start_stdin(&k.path, &args_and(k, "127.0.0.1:0"), stdin);
             let addr = listening_addr(&proc);
             let socket = udp_socket();
             socket.send_to(b"hello", addr).expect("speak first");
-            (proc, Wire::Udp(socket, Some(addr)))
+            let mut wire = Wire::Udp(socket, Some(addr));
+            if !welcome.is_empty() {
+                assert_eq!(wire.receive().as_deref(), Some(welcome));
+            }
+            (proc, wire)
         }
     }
 }
@@ -258,7 +285,7 @@ const TAIL: &str = "TAIL-OF-A-REFUSED-LINE";
 /// program said on stderr that the long line was not sent.
 fn assert_long_line_refused(k: Keyboard) {
     let (mut proc, mut wire) = start(&k, Stdio::piped());
-    if let Role::TcpServer { .. } | Role::UdpServer = k.role {
+    if let Role::TcpServer { .. } | Role::UdpServer { .. } = k.role {
         proc.wait_stdout("hello", 1); // it has read our first message
     }
     proc.type_in(&format!("{}{TAIL}\nok\n", "x".repeat(70_000 - TAIL.len())));
@@ -361,6 +388,16 @@ fn udp_chat_duplex_client_refuses_a_long_line_and_sends_none_of_it() {
 #[test]
 fn udp_chat_duplex_server_refuses_a_long_line_and_sends_none_of_it() {
     assert_long_line_refused(keyboard("udp_chat_duplex", "server"));
+}
+
+#[test]
+fn udp_client_of_article_002_refuses_a_long_line_and_sends_none_of_it() {
+    assert_long_line_refused(keyboard("udp_client", ""));
+}
+
+#[test]
+fn udp_server_of_article_002_refuses_a_long_line_and_sends_none_of_it() {
+    assert_long_line_refused(keyboard("udp_server", ""));
 }
 
 // ------------------------------------------------------------- an endless line
