@@ -492,7 +492,10 @@ pub fn accept(listener: &TcpListener) -> TcpStream {
 /// is on it, so a connect gets a reset ("refused"), and as a socket without
 /// `SO_REUSEADDR` holds it, no bind, to a port of 0 or to that port, can
 /// take it (tried on Linux: a bind to it is "address in use", and 20,000
-/// binds to port 0 did not get it).
+/// binds to port 0 did not get it). macOS, as BSD does, lets a listener
+/// with `SO_REUSEADDR` (std sets it on Unix) bind a port whose only user
+/// is a connected socket: there the port is as likely to be taken as any
+/// other, which std gives no way to prevent.
 pub fn unused_addr() -> SocketAddr {
     let (listener, addr) = listen();
     let client = TcpStream::connect(addr).expect("connect to our own listener");
