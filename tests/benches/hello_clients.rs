@@ -34,7 +34,7 @@ fn main() {
     let (server, addr) = match args.get(1..).filter(|cmd| !cmd.is_empty()) {
         None => Proc::server(&program("tcp-hello-server"), &["127.0.0.1:0"]),
         Some(cmd) => {
-            let addr = unused_addr();
+            let addr = free_addr(); // for a server that is told its port
             let addr_arg = addr.to_string();
             let mut cmd: Vec<&str> = cmd.iter().map(String::as_str).collect();
             cmd.push(&addr_arg);

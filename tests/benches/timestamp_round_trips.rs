@@ -32,7 +32,7 @@ fn main() {
     let (server, addr) = Proc::server(&program("udp-timestamp"), &["server", "127.0.0.1:0"]);
     report("udp, ours  ", &server, trips, || udp_trips(addr, trips));
     if let Some(dir) = python {
-        let addr = unused_addr();
+        let addr = free_addr(); // for a server that is told its port
         let server = python_server(
             &dir.join("ts_tcp_server.py"),
             addr,

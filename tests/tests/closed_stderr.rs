@@ -25,15 +25,16 @@ fn with_dead_stderr(path: &Path, args: &[&str]) -> Vec<String> {
 
 /// A client that resets the connection mid-conversation: it sends a name,
 /// then closes with the server's welcome unread, which sends a reset, so the
-/// server has an error to report on its stderr.
+/// server has an error to report on its stderr. One unread byte is enough
+/// for the reset: `peek` blocks until the first arrives (or the deadline,
+/// which [`connect`] sets, passes) and leaves it unread.
 fn reset(addr: SocketAddr) -> SocketAddr {
     let s = connect(addr);
     (&s).write_all(b"Michael").unwrap();
-    while s
+    let unread = s
         .peek(&mut [0; 8])
-        .expect("the welcome within the deadline")
-        < 8
-    {}
+        .expect("the welcome within the deadline");
+    assert!(unread > 0, "the server closed before its welcome");
     s.local_addr().unwrap()
 }
 
@@ -118,7 +119,7 @@ fn programs_end_with_their_own_status_when_their_stderr_is_closed() {
     let refused = unused_addr().to_string();
     let (udp, (_tcp, tcp_addr)) = (udp_socket(), listen()); // held: their ports are in use
     let (udp_in_use, tcp_in_use) = (udp.local_addr().unwrap().to_string(), tcp_addr.to_string());
-    let udp_refused = udp_socket().local_addr().unwrap().to_string(); // bound, then freed
+    let udp_refused = unused_udp_addr().to_string();
     for (path, args, input, code) in [
         (program("http-fetch"), vec!["--bogus"], "", 2),
         (program("tcp-chat"), vec!["talk"], "", 2),

@@ -1,8 +1,9 @@
 //! Keeps the guide honest: every `cargo run`/`cargo bench` command in
 //! README.md and in the crates' `//!` headers names a crate, binary or
 //! example that exists, with arguments of the shape its `--help` usage
-//! gives; every file and test the README names exists; and every program
-//! of the workspace is in the README.
+//! gives; every file (`.rs`, `.ci/run`, `LICENSE-MIT`, ...) and test
+//! the README names exists; and every program of the workspace is in the
+//! README.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -308,6 +309,14 @@ fn files_and_tests_the_readme_names_exist() {
                     .any(|p| p.file_name().is_some_and(|n| n == word))
             };
             assert!(exists, "README.md names `{word}`, which does not exist");
+        } else if [".ci/", ".cargo/", ".github/", "LICENSE-"]
+            .iter()
+            .any(|start| word.starts_with(start))
+        {
+            assert!(
+                root().join(word).exists(),
+                "README.md names `{word}`, which does not exist"
+            );
         } else if word.matches('_').count() >= 4
             && word
                 .bytes()
