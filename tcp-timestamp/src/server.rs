@@ -72,9 +72,19 @@ pub fn run(addr: &str) -> io::Result<()> {
             // tcpCliSock.send(bytes('[%s] %s' % (ctime(), data.decode('utf-8')), 'utf-8'))
             let text = String::from_utf8_lossy(&data[..n]);
             let reply = format!("[{}] {}", ctime(SystemTime::now()), text);
-            if let Err(e) = tcp_cli_sock.write_all(reply.as_bytes()) {
-                let_go(addr, e);
-                break;
+            // One send, as the article's: it returns once all is sent, or with
+            // what was taken when its 10 s are up, so an answer waits 10 s at most.
+            match tcp_cli_sock.write(reply.as_bytes()) {
+                Ok(sent) if sent == reply.len() => {}
+                Ok(_) => {
+                    let why = format!("{addr} took nothing for 10 s of an answer: let go");
+                    crate::warn("server", &why);
+                    break;
+                }
+                Err(e) => {
+                    let_go(addr, e);
+                    break;
+                }
             }
         }
         // tcpCliSock.close()

@@ -420,14 +420,10 @@ fn tcp_timestamp_server_drops_a_client_that_reads_no_answers_and_serves_the_next
             .count()
     });
     // The next client waits in the backlog meanwhile (one at a time), and
-    // is answered once the server has dropped the hostile one. That takes
-    // 10 s or 20 s: a send that blocks after taking part of an answer
-    // returns that part when its 10 s are up, and the next send for the
-    // rest waits 10 s more; on a loaded machine, while the client's receive
-    // window still grows, a little more. So this wait is six harness
-    // deadlines: the bound on "not for ever", not an expected time.
+    // is answered once the server has dropped the hostile one: 10 s after
+    // the send that the hostile client stopped taking began.
     let mut next = connect(addr);
-    next.set_read_timeout(Some(DEADLINE * 6)).unwrap();
+    next.set_read_timeout(Some(DEADLINE * 2)).unwrap();
     next.write_all(b"next").unwrap();
     let reply = read_exactly(&mut next, 27 + 4);
     assert_eq!(strip_stamp(&String::from_utf8(reply).unwrap()), "next");
@@ -435,18 +431,16 @@ fn tcp_timestamp_server_drops_a_client_that_reads_no_answers_and_serves_the_next
         writer.join().unwrap() < 1024,
         "the server took 1 GB without answering"
     );
-    let dropped = format!("tcp-timestamp server: connection from {hostile_addr}: ");
-    server.wait_stderr(&dropped); // the pipe's reader may deliver it after the answer
+    let dropped = "tcp-timestamp server: ";
+    // the pipe's reader may deliver the line after the answer
+    server.wait_stderr(&hostile_addr.to_string());
     let line = server
         .stderr()
         .lines()
-        .find(|l| l.starts_with(&dropped))
+        .find(|l| l.starts_with(dropped) && l.contains(&hostile_addr.to_string()))
         .map(String::from);
     let line = line.unwrap_or_else(|| server.fail("no line about the client that reads nothing"));
-    assert!(
-        line.contains("nothing for 10 s: is the peer stuck"),
-        "{line:?}"
-    );
+    assert!(line.contains("nothing for 10 s"), "{line:?}");
     drop(hostile);
     server.wait_stdout(
         &format!(
