@@ -22,9 +22,11 @@
 //! leaves at once: there is no hang-up to wait for.
 //!
 //! Differences from the Python versions, besides udp-chat's (default
-//! 127.0.0.1:9000, `Listening on HOST:PORT` first, strangers ignored, lines
-//! over 1024 bytes asked again, text shown escaped): there is no `请输入:`
-//! prompt, since a message may arrive while you type and would land after it.
+//! 127.0.0.1:9000, ADDR as HOST:PORT, `Listening on HOST:PORT` first,
+//! strangers ignored, lines over 1024 bytes asked again, text shown
+//! escaped, `88` and a newline taken as `88`): there is no `请输入:` prompt,
+//! since a message may arrive while you type and would land after it; end
+//! of input says `88` without a word.
 
 use std::io::{self, BufRead, ErrorKind, Read, Write};
 use std::net::{SocketAddr, ToSocketAddrs, UdpSocket};
@@ -87,7 +89,8 @@ fn run(role: &str, addr: &str) -> io::Result<()> {
 }
 
 /// The chat on `socket`: the keyboard thread sends, this thread receives.
-/// Errors say `doing` and `place` (`no server at 127.0.0.1:9000`).
+/// Errors say `doing` and `place` (`no server at 127.0.0.1:9000`): the
+/// same words from either thread, whichever meets the error first.
 fn chat(socket: UdpSocket, role: &str, doing: &str, place: &str) -> io::Result<()> {
     // try_clone(): a second handle on the same socket, for the keyboard
     // thread. The thread may outlive this function, so it gets copies of
@@ -149,9 +152,9 @@ fn chat(socket: UdpSocket, role: &str, doing: &str, place: &str) -> io::Result<(
 fn keyboard(socket: &UdpSocket, role: &str, doing: &str, place: &str) -> io::Result<()> {
     loop {
         let line = input(role)?;
-        // The server's socket has a peer once the main thread has connect()ed
-        // it to the first client that spoke; until then nobody is there to
-        // send to. (The client's socket has its peer from the start.)
+        // The socket's peer: the client's has its server from the start; the
+        // server's has one once the main thread has connect()ed it to the
+        // first client that spoke, and until then nobody is there to send to.
         match socket.peer_addr() {
             Ok(_) => {
                 socket

@@ -12,7 +12,8 @@
 //! the command line, picks the role, and holds what both need below `main`.
 //! Differences from the article:
 //! - the default address is 127.0.0.1:9000 (the port of article 002's UDP
-//!   pair), where the Python versions use 6666; ADDR can be given;
+//!   pair), where the Python versions use 6666; ADDR can be given, as
+//!   HOST:PORT (a bare PORT, which the Python takes, is bad usage);
 //! - the server's first line on stdout is `Listening on HOST:PORT` (the
 //!   Python's `listening on` goes to stderr), so port 0 can be used;
 //! - the server talks with the first client that speaks and ignores anyone
@@ -25,7 +26,8 @@
 //! - a line over 1024 bytes (what the peer reads at once) is asked again
 //!   rather than sent;
 //! - received text that is not UTF-8 gets replacement characters, and
-//!   control characters are shown as `\u{1b}`, never sent raw to the terminal.
+//!   control characters are shown as `\u{1b}`, never sent raw to the terminal;
+//!   one trailing newline is dropped, so `88` and a newline (`nc -u`) is `88`.
 //!
 //! `examples/udp_chat_duplex.rs` is the next step: both sides type at any time.
 
