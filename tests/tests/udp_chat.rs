@@ -427,6 +427,17 @@ fn udp_chat_duplex_leaves_after_its_own_88_though_the_peer_stays_silent() {
     assert_eq!((exit.code(), exit.stderr.as_str()), (0, ""), "{exit:?}");
 }
 
+/// As udp-chat: an empty line is an empty datagram, as Python's
+/// `sendto(b'')` sends it. (Before, the duplex skipped it.)
+#[test]
+fn udp_chat_duplex_sends_an_empty_line_as_an_empty_datagram() {
+    let peer = udp_socket();
+    let mut client = duplex_client(peer.local_addr().unwrap());
+    client.type_in("\nhi\n");
+    assert_eq!(recv(&peer).0, b"");
+    assert_eq!(recv(&peer).0, b"hi");
+}
+
 /// A server that has gone is known by the "port unreachable" its port
 /// sends back: the client says so in udp-chat's words, exit 0.
 #[test]

@@ -18,7 +18,8 @@
 //!   client with one line. Later answers are typed by a person: none
 //!   within 5 minutes (IDLE_SECS=N: N seconds) ends it the same way.
 //! - A line longer than the server's recvfrom(1024) is not sent: type it
-//!   again. End of input ends the client. ADDR can be given.
+//!   again. End of input ends the client. ADDR can be given, as
+//!   HOST:PORT (a bare PORT, which the typed-in Python takes, is bad usage).
 
 use std::io::{self, BufRead, ErrorKind, Read, Write};
 use std::net::{SocketAddr, ToSocketAddrs, UdpSocket};
@@ -42,8 +43,7 @@ fn run(addr: &str) -> io::Result<()> {
     // s = socket.socket(family=AF_INET, type=SOCK_DGRAM), of the family of
     // the server's address, connected to it (see above).
     let (s, server) = socket_to(addr)?;
-    // Room for any datagram (Windows fails a read into a smaller buffer);
-    // what is shown is cut to 1024 bytes, as recv(1024) cuts it.
+    // Room for any datagram (Windows fails a read into a smaller buffer).
     let mut buf = vec![0; 65536];
 
     // 发送数据
@@ -54,7 +54,8 @@ fn run(addr: &str) -> io::Result<()> {
     let n = s
         .recv(&mut buf)
         .map_err(|e| context("no answer from", &server, e))?;
-    print(&py_bytes(&buf[..n.min(1024)]))?;
+    let n = n.min(1024); // recv(1024) keeps the first 1024 bytes
+    print(&py_bytes(&buf[..n]))?;
 
     // The next answers are typed by a person at the server.
     s.set_read_timeout(Some(idle()))?;
@@ -70,6 +71,7 @@ fn run(addr: &str) -> io::Result<()> {
         let (n, from) = s
             .recv_from(&mut buf)
             .map_err(|e| context("no answer from", &server, e))?;
+        let n = n.min(1024); // recvfrom(1024) keeps the first 1024 bytes
         print(&format!("收到服务端的数据: {}", tuple(&buf[..n], from)))?;
     }
 }
@@ -105,9 +107,8 @@ fn at(addr: &str, ip: SocketAddr) -> String {
 }
 
 /// Python's print of `s.recvfrom(1024)`: the tuple (data, address), as
-/// `(b'hi', ('127.0.0.1', 9000))`, the data cut to 1024 bytes.
+/// `(b'hi', ('127.0.0.1', 9000))`.
 fn tuple(data: &[u8], from: SocketAddr) -> String {
-    let data = &data[..data.len().min(1024)];
     format!("({}, {})", py_bytes(data), py_addr(from))
 }
 
@@ -183,10 +184,17 @@ fn quit(code: i32, text: &str) -> ! {
 }
 
 /// How long the server's person may take to answer: 5 minutes;
-/// IDLE_SECS=N sets N seconds, N above 0 (the tests use 1).
+/// IDLE_SECS=N sets N seconds (the tests use 1).
 fn idle() -> Duration {
-    let secs = env::var("IDLE_SECS").ok().and_then(|s| s.parse().ok());
-    Duration::from_secs(secs.filter(|&n| n > 0).unwrap_or(300))
+    let secs = match env::var("IDLE_SECS") {
+        Ok(text) => text.parse().unwrap_or(0),
+        Err(_) => 0,
+    };
+    // Unset, not a number, or 0 (the OS refuses a zero timeout): 5 minutes.
+    if secs == 0 {
+        return Duration::from_secs(300);
+    }
+    Duration::from_secs(secs)
 }
 
 /// `e` as one line a person reads: what was being done, where, the OS
@@ -198,7 +206,9 @@ fn context(doing: &str, place: &str, e: io::Error) -> io::Error {
             "; is the server running? start it with `cargo run -p udp-chat --example udp_server`"
         }
         // A read timeout is WouldBlock on Unix, TimedOut on Windows.
-        ErrorKind::WouldBlock | ErrorKind::TimedOut => "; no answer in time",
+        ErrorKind::WouldBlock | ErrorKind::TimedOut => {
+            "; no answer in time (10 s for hell0; 5 minutes, or IDLE_SECS, for a line)"
+        }
         _ => "",
     };
     io::Error::new(e.kind(), format!("{doing} {place}: {e}{hint}"))
@@ -231,10 +241,9 @@ fn input() -> io::Result<Option<String>> {
     let mut stdin = io::stdin().lock();
     loop {
         let mut line = Vec::new();
-        let n = (&mut stdin)
-            .take(LINE_MAX as u64 + 2)
-            .read_until(b'\n', &mut line)
-            .map_err(console)?;
+        // At most LINE_MAX bytes and the "\r\n" that ends them.
+        let mut limited = (&mut stdin).take(LINE_MAX as u64 + 2);
+        let n = limited.read_until(b'\n', &mut line).map_err(console)?;
         if n == 0 {
             return Ok(None);
         }
@@ -243,9 +252,7 @@ fn input() -> io::Result<Option<String>> {
         }
         let text = String::from_utf8_lossy(trim_newline(&line)).into_owned();
         if text.len() > LINE_MAX {
-            warn(
-                "not sent: a line is at most 1024 bytes, what the server reads at once; type less",
-            );
+            warn("not sent: a line is at most 1024 bytes, what the peer reads at once; type less");
             continue;
         }
         return Ok(Some(text));

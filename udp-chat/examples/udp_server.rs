@@ -17,11 +17,11 @@
 //!   replies to its client, the address `hell0` came from.
 //! - Datagrams from anyone else are not its client's: they are ignored, and
 //!   the first one is said on stderr.
-//! - The first line names the address bound; ADDR can be given.
+//! - The first line names the address bound; ADDR can be given, as
+//!   HOST:PORT (a bare PORT, which the typed-in Python takes, is bad usage).
 //! - A line longer than the client's recvfrom(1024) is not sent: type it
 //!   again. End of input ends the server.
 
-use std::fmt::Display;
 use std::io::{self, BufRead, ErrorKind, Read, Write};
 use std::net::{SocketAddr, UdpSocket};
 use std::{env, process};
@@ -44,19 +44,19 @@ fn run(addr: &str) -> io::Result<()> {
     // UdpSocket::bind does both (the family is ADDR's).
     let s = UdpSocket::bind(addr).map_err(|e| context("cannot bind", addr, e))?;
     print(&format!("Listening on {}", s.local_addr()?))?;
-    // Room for any datagram (Windows fails a read into a smaller buffer);
-    // what is shown is cut to 1024 bytes, as recvfrom(1024) cuts it.
+    // Room for any datagram (Windows fails a read into a smaller buffer).
     let mut buf = vec![0; 65536];
 
     // 接收数据: data = s.recvfrom(1024), from whoever speaks first.
     let (n, client) = s
         .recv_from(&mut buf)
         .map_err(|e| context("cannot receive on", addr, e))?;
+    let n = n.min(1024); // recvfrom(1024) keeps the first 1024 bytes
     print(&format!("收到来自客户端消息: {}", tuple(&buf[..n], client)))?;
 
     // 发送数据: to the client, where the article sends to its own address.
     s.send_to("send a message to you".as_bytes(), client)
-        .map_err(|e| context("cannot send to", client, e))?;
+        .map_err(|e| context("cannot send to", &client.to_string(), e))?;
 
     let mut warned = false;
     loop {
@@ -66,15 +66,16 @@ fn run(addr: &str) -> io::Result<()> {
             return Ok(());
         };
         s.send_to(put.as_bytes(), client)
-            .map_err(|e| context("cannot send to", client, e))?;
+            .map_err(|e| context("cannot send to", &client.to_string(), e))?;
         // data = s.recvfrom(1024): the client's answer. A datagram from
-        // anyone else is not it: ignored, the first one said on stderr.
-        let (n, from) = loop {
+        // anyone else is not it: ignored, and receive again (the first
+        // stranger is said on stderr, once).
+        let n = loop {
             let (n, from) = s
                 .recv_from(&mut buf)
-                .map_err(|e| context("no answer from", client, e))?;
+                .map_err(|e| context("no answer from", &client.to_string(), e))?;
             if from == client {
-                break (n, from);
+                break n;
             }
             if !warned {
                 warn(&format!(
@@ -83,14 +84,14 @@ fn run(addr: &str) -> io::Result<()> {
                 warned = true;
             }
         };
-        print(&format!("收到客户端的数据: {}", tuple(&buf[..n], from)))?;
+        let n = n.min(1024); // recvfrom(1024) keeps the first 1024 bytes
+        print(&format!("收到客户端的数据: {}", tuple(&buf[..n], client)))?;
     }
 }
 
 /// Python's print of `s.recvfrom(1024)`: the tuple (data, address), as
-/// `(b'hell0', ('127.0.0.1', 40278))`, the data cut to 1024 bytes.
+/// `(b'hell0', ('127.0.0.1', 40278))`.
 fn tuple(data: &[u8], from: SocketAddr) -> String {
-    let data = &data[..data.len().min(1024)];
     format!("({}, {})", py_bytes(data), py_addr(from))
 }
 
@@ -167,7 +168,7 @@ fn quit(code: i32, text: &str) -> ! {
 
 /// `e` as one line a person reads: what was being done, where, the OS
 /// error, and a hint chosen by its kind.
-fn context(doing: &str, place: impl Display, e: io::Error) -> io::Error {
+fn context(doing: &str, place: &str, e: io::Error) -> io::Error {
     let hint = match e.kind() {
         ErrorKind::AddrInUse => "; is another server running? pass another ADDR, e.g. 127.0.0.1:0",
         // Windows says so of a client that has gone (a "port unreachable").
@@ -204,10 +205,9 @@ fn input() -> io::Result<Option<String>> {
     let mut stdin = io::stdin().lock();
     loop {
         let mut line = Vec::new();
-        let n = (&mut stdin)
-            .take(LINE_MAX as u64 + 2)
-            .read_until(b'\n', &mut line)
-            .map_err(console)?;
+        // At most LINE_MAX bytes and the "\r\n" that ends them.
+        let mut limited = (&mut stdin).take(LINE_MAX as u64 + 2);
+        let n = limited.read_until(b'\n', &mut line).map_err(console)?;
         if n == 0 {
             return Ok(None);
         }
@@ -216,9 +216,7 @@ fn input() -> io::Result<Option<String>> {
         }
         let text = String::from_utf8_lossy(trim_newline(&line)).into_owned();
         if text.len() > LINE_MAX {
-            warn(
-                "not sent: a line is at most 1024 bytes, what the client reads at once; type less",
-            );
+            warn("not sent: a line is at most 1024 bytes, what the peer reads at once; type less");
             continue;
         }
         return Ok(Some(text));

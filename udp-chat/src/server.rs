@@ -2,31 +2,36 @@
 //! no listen, no accept; receives first, then answers. `88` from either side
 //! ends the chat.
 
-pub fn run(addr: &str) -> std::io::Result<()> {
+use std::io;
+use std::net::UdpSocket;
+
+pub fn run(addr: &str) -> io::Result<()> {
     // 创建socket对象, 基于UDP协议 + 绑定服务端的IP地址和端口号: UdpSocket::bind does both.
-    let udp_server =
-        std::net::UdpSocket::bind(addr).map_err(|e| crate::context("cannot bind", addr, e))?;
-    crate::print(&format!("Listening on {}\n", udp_server.local_addr()?))?;
+    let udp_server = UdpSocket::bind(addr).map_err(|e| crate::context("cannot bind", addr, e))?;
+    crate::print(&format!("Listening on {}", udp_server.local_addr()?))?;
     // Room for any datagram: Windows fails a read into a buffer too short
-    // for the datagram, where Linux cuts it. show() keeps 1024 bytes, as
-    // recvfrom(1024) does.
+    // for the datagram, where Linux cuts it.
     let mut recv_data = [0; 65536];
     let mut client = None; // the first client that speaks: this chat's
     loop {
         // 服务端首先接收客户端的消息: one datagram is one message.
         let (n, client_addr) = match udp_server.recv_from(&mut recv_data) {
             Ok(pair) => pair,
-            Err(e) => return crate::gone("server", client, crate::context("waiting on", addr, e)),
+            Err(e) => {
+                let e = crate::context("waiting on", addr, e);
+                return crate::gone("server", client, e);
+            }
         };
+        let n = n.min(1024); // recvfrom(1024) keeps the first 1024 bytes
         // The chat is with the first client that speaks. Anyone else who
         // knows the port is not shown and not answered, and its 88 ends nothing.
-        if client.is_some_and(|first| first != client_addr) {
+        if client.is_some() && client != Some(client_addr) {
             crate::warn("server", &format!("ignoring stranger {client_addr}"));
             continue;
         }
         client = Some(client_addr);
         let recv_msg = crate::show(&recv_data[..n]);
-        crate::print(&format!("收到客户端消息: {recv_msg}\n"))?;
+        crate::print(&format!("收到客户端消息: {recv_msg}"))?;
         // 接收到"88"时, 服务端程序终止
         if recv_msg == "88" {
             return Ok(());
@@ -38,7 +43,7 @@ pub fn run(addr: &str) -> std::io::Result<()> {
             .send_to(send_msg.as_bytes(), client_addr)
             .map_err(|e| crate::context("cannot send to", &client_addr.to_string(), e))?;
         if send_msg == "88" {
-            return Ok(());
+            return Ok(()); // udp_server.close(): the socket is closed when dropped
         }
     }
 }
