@@ -11,7 +11,13 @@
 //! `server.rs` and `client.rs` are the two Python programs; this file reads
 //! the arguments, picks one, and holds what they share: errors and the
 //! console. Differences from the article:
-//! - the address can be given; the server's `88` ends the client too;
+//! - the address can be given as HOST:PORT (a bare PORT, which the Python
+//!   takes, is bad usage); the server says `Listening on HOST:PORT` first,
+//!   on stdout;
+//! - the server's `88` ends the client too, and `88` with a newline (as
+//!   `nc` sends it) counts as `88`;
+//! - once the server has its client it closes its listening socket: a
+//!   second client is refused, not left waiting;
 //! - end of input says `88` for you; an empty line or one over the peer's
 //!   1024-byte read is asked again, not sent;
 //! - a peer that closes without `88` ends the chat with a line on stderr;
