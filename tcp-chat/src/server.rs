@@ -2,8 +2,7 @@
 //! takes turns with it, receiving first. `88` from either side ends the chat.
 
 use std::io::{self, ErrorKind, Read, Write};
-use std::net::TcpListener;
-use std::{thread, time::Duration};
+use std::{net::TcpListener, thread, time::Duration};
 
 pub fn run(addr: &str) -> io::Result<()> {
     // 创建socket对象, 绑定服务端的IP地址和端口号, 监听: TcpListener::bind
