@@ -170,9 +170,9 @@ fn accept_client(addr: &str) -> io::Result<(TcpStream, String)> {
 /// line is an empty message). After `88` (typed, or end of input) it shuts
 /// down the sending half: the peer reads the 88, ends, and its close ends
 /// our reading thread in turn. A peer that does not close is given a few
-/// seconds, then we leave all the same, saying `bye`. A failed send ends this thread
-/// (its error is dropped): the connection is gone, and the reading thread
-/// says so.
+/// seconds, then we leave all the same, saying `bye`. A failed send ends
+/// this thread (`?`; nobody reads its result): the connection is gone, and
+/// the reading thread says so.
 fn keyboard(mut socket: TcpStream, role: &str, bye: &str, said_88: &AtomicBool) -> io::Result<()> {
     loop {
         // End of input (or a keyboard that cannot be read) says 88.
@@ -181,6 +181,7 @@ fn keyboard(mut socket: TcpStream, role: &str, bye: &str, said_88: &AtomicBool) 
             Ok(None) | Err(_) => "88".to_string(),
         };
         // Told before the send: the peer may close as soon as it reads our 88.
+        // SeqCst, the plainest ordering: both threads see the flag alike.
         said_88.store(typed == "88", Ordering::SeqCst);
         socket.write_all(format!("{typed}\n").as_bytes())?;
         if typed == "88" {
