@@ -20,7 +20,8 @@
 //! wait for ever), and so is a line over 1024 bytes (the server's
 //! recv(1024) would take it in pieces, out of turn); a connect or a welcome
 //! that takes over 10 s (a silent server, or one busy with another client)
-//! ends the client with a line on stderr, exit 1.
+//! ends the client with a line on stderr, exit 1. ADDR is HOST:PORT (a
+//! bare PORT, which the Python takes, is bad usage).
 
 use std::io::{self, BufRead, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
@@ -50,13 +51,15 @@ fn run(addr: &str) -> io::Result<()> {
     // one turn late: read it here, 10 s at most (a server busy with another
     // client never sends it). Answers come from a person: no limit.
     s.set_read_timeout(Some(TIMEOUT))?;
-    if !recv_scok(&mut s, addr)? {
+    let open = recv_scok(&mut s, addr)?;
+    if !open {
         return Ok(());
     }
     s.set_read_timeout(None)?;
+    // s.close() comes with each `return` below: leaving run drops (closes) s.
     loop {
         // print("请输入:"); make_sock(): send_data = input(); s.send(send_data); print("已发送!")
-        let Some(send_data) = input("请输入:", false)? else {
+        let Some(send_data) = input("请输入:", Empty::AskAgain)? else {
             return Ok(());
         };
         if let Err(e) = s.write_all(send_data.as_bytes()) {
@@ -64,11 +67,12 @@ fn run(addr: &str) -> io::Result<()> {
         }
         print("已发送!")?;
         // 接收消息: recv_scok()
-        if !recv_scok(&mut s, addr)? {
+        let open = recv_scok(&mut s, addr)?;
+        if !open {
             return Ok(());
         }
         // print("请选择:任意.继续聊天  0.退出"); a = input(); flag = a
-        let Some(flag) = input("请选择:任意.继续聊天  0.退出", true)? else {
+        let Some(flag) = input("请选择:任意.继续聊天  0.退出", Empty::Take)? else {
             return Ok(());
         };
         // if flag == 0: s.close(); break. The article compares the string
@@ -77,41 +81,42 @@ fn run(addr: &str) -> io::Result<()> {
             return Ok(());
         }
     }
-    // s.close(): the socket is closed when it is dropped.
 }
 
 /// recv_scok(): get_data = s.recv(1024), printed as print(get_data) prints
 /// bytes. The article tests `get_data is None`, which recv() never
-/// returns; an empty read is what means the server has closed: `未收到数据`,
-/// and false, the chat is over.
+/// returns; an empty read is what means the server has closed: `未收到数据`.
+/// Returns whether the connection is still open (false: the chat is over).
 fn recv_scok(s: &mut TcpStream, addr: &str) -> io::Result<bool> {
     let mut get_data = [0; 1024];
     let n = match s.read(&mut get_data) {
         Ok(0) => {
             print("未收到数据")?;
-            closed(addr)?;
+            closed(addr);
             return Ok(false);
         }
         Ok(n) => n,
         Err(e) => {
-            gone(e, addr)?;
+            gone(e, addr)?; // a reset is said on stderr; another error ends run
             return Ok(false);
         }
     };
     print("收到服务端内容:")?;
-    print(&repr(&get_data[..n]))?;
+    print(&py_bytes(&get_data[..n]))?;
     Ok(true)
 }
 
-/// Python's repr() of bytes, which print() shows: `b'hi\n'`. Every byte
-/// that is not printable ASCII is written `\xNN`, so a peer cannot drive
-/// the terminal.
-fn repr(data: &[u8]) -> String {
-    let text = data.escape_ascii().to_string().replace("\\\"", "\""); // Python leaves " alone
+/// Python's repr() of bytes: `b'hi'`, with `\t`, `\n`, `\r`, `\\`, and
+/// `\xNN` for every other byte outside printable ASCII (so `b'\x1b[2J'`): a
+/// peer cannot drive the terminal. Rust's escape_ascii escapes as Python
+/// does, but both quotes; Python escapes only the one it quotes with, and
+/// quotes with " when the bytes hold a ' and no ".
+fn py_bytes(data: &[u8]) -> String {
+    let text = data.escape_ascii().to_string();
     if data.contains(&b'\'') && !data.contains(&b'"') {
-        format!("b\"{}\"", text.replace("\\'", "'")) // and quotes b"it's" so
+        format!("b\"{}\"", text.replace("\\'", "'"))
     } else {
-        format!("b'{text}'")
+        format!("b'{}'", text.replace("\\\"", "\""))
     }
 }
 
@@ -210,11 +215,12 @@ fn context(doing: &str, place: &str, e: io::Error) -> io::Error {
 }
 
 /// The server reset the connection or it broke: the chat is over, said in
-/// one line. Any other failure stays an error.
+/// one line (Ok). Any other failure stays an error.
 fn gone(e: io::Error, addr: &str) -> io::Result<()> {
     match e.kind() {
         ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted | ErrorKind::BrokenPipe => {
-            closed(addr)
+            closed(addr);
+            Ok(())
         }
         _ => Err(context("the chat with", addr, e)),
     }
@@ -222,11 +228,10 @@ fn gone(e: io::Error, addr: &str) -> io::Result<()> {
 
 /// The server closed the connection: the chat is over, said in one line
 /// on stderr.
-fn closed(addr: &str) -> io::Result<()> {
+fn closed(addr: &str) {
     warn(&format!(
         "server {addr} closed the connection, the chat is over"
     ));
-    Ok(())
 }
 
 /// One line on stderr, `chatroom_client: what`; a closed stderr is no
@@ -256,13 +261,13 @@ fn console(e: io::Error) -> io::Error {
 /// newline, or `None` at end of input (where Python raises EOFError),
 /// which quits. A line longer than the server reads at once (recv(1024))
 /// is refused, skipped to its newline, and asked again, so no read grows
-/// without bound; so is an empty one, unless `empty_ok` (the choice, where
-/// any answer but 0 goes on).
-fn input(prompt: &str, empty_ok: bool) -> io::Result<Option<String>> {
+/// without bound; an empty one as `empty` says.
+fn input(prompt: &str, empty: Empty) -> io::Result<Option<String>> {
     let mut stdin = io::stdin().lock();
     loop {
         print(prompt)?;
         let mut line = Vec::new();
+        // At most LINE_MAX bytes and the "\r\n" that ends them.
         let n = (&mut stdin)
             .take(LINE_MAX as u64 + 2)
             .read_until(b'\n', &mut line)
@@ -279,10 +284,19 @@ fn input(prompt: &str, empty_ok: bool) -> io::Result<Option<String>> {
             warn("not sent: a line is at most 1024 bytes, what the peer reads at once; type less");
             continue;
         }
-        if empty_ok || !text.is_empty() {
+        if empty == Empty::Take || !text.is_empty() {
             return Ok(Some(text));
         }
     }
+}
+
+/// What input() does with an empty line.
+#[derive(PartialEq)]
+enum Empty {
+    /// A message: sending nothing, both sides would wait for ever.
+    AskAgain,
+    /// The choice, where any answer but 0 goes on.
+    Take,
 }
 
 /// `data` without one trailing `\n` or `\r\n`.

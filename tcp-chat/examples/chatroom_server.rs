@@ -13,7 +13,11 @@
 //!   gone (`recv` returns nothing once the peer has closed); this one ends
 //!   with a line on stderr;
 //! - ADDR defaults to loopback (the article binds 0.0.0.0, every
-//!   interface: pass `0.0.0.0:9000` for that);
+//!   interface: pass `0.0.0.0:9000` for that); it is HOST:PORT (a bare
+//!   PORT, which the Python takes, is bad usage); `Listening on HOST:PORT`
+//!   comes first on stdout;
+//! - once it has its client it closes its listening socket: a second
+//!   client is refused, not left waiting in the backlog;
 //! - a client that leaves, or says nothing for 5 minutes (IDLE_SECS=N: N
 //!   seconds), before its first message does not take the only seat;
 //! - an empty line is asked again (sending nothing, both sides would wait
@@ -38,11 +42,11 @@ fn main() {
 }
 
 fn run(addr: &str) -> io::Result<()> {
-    // s = socket(AF_INET, SOCK_STREAM); s.bind(...); s.listen(1): TcpListener::bind is all three.
+    // s = socket(AF_INET, SOCK_STREAM); s.bind(...); s.listen(1): TcpListener::bind
+    // is all three (with std's backlog of 128 where the article asks for 1).
     let s = TcpListener::bind(addr).map_err(|e| context("cannot listen on", addr, e))?;
     print(&format!("Listening on {}", s.local_addr()?))?;
     print("is listening...")?;
-    let idle = idle();
     let (mut fd, peer) = loop {
         // fd, addr = s.accept()
         let (mut fd, addr) = match s.accept() {
@@ -65,33 +69,37 @@ fn run(addr: &str) -> io::Result<()> {
         // while, before its first message (a port scan, `nc` left open) does
         // not take the only seat. peek() waits for the first byte, leaving it
         // for the recv below.
-        fd.set_read_timeout(Some(idle))?;
-        let why = match fd.peek(&mut [0]) {
-            Ok(1..) => break (fd, peer),
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                format!(
-                    "said nothing for {} s, waiting for the next one",
-                    idle.as_secs()
-                )
+        fd.set_read_timeout(Some(idle()))?;
+        let mut first = [0; 1];
+        let why = match fd.peek(&mut first) {
+            Ok(0) => "left without a word".to_string(),
+            Ok(_) => break (fd, peer),
+            // A read timeout is WouldBlock on Unix, TimedOut on Windows.
+            Err(e) if e.kind() == ErrorKind::WouldBlock || e.kind() == ErrorKind::TimedOut => {
+                format!("said nothing for {} s", idle().as_secs())
             }
-            _ => "left without a word, waiting for the next one".to_string(),
+            Err(_) => "left without a word".to_string(), // it reset the connection
         };
-        warn(&format!("{peer} {why}"));
+        warn(&format!("{peer} {why}, waiting for the next one"));
     };
     // From its first message on, the client is a person typing: no limit.
     fd.set_read_timeout(None)?;
-    // One client, as in the article: nobody else is accepted.
+    // s.close(), early (the article never closes it): one client is all
+    // this chat takes; a second is refused, not left waiting. fd is closed
+    // where run returns.
     drop(s);
     let mut data1 = [0; 1024];
     loop {
         // 接收消息: recv_meg(): data1 = fd.recv(1024). Nothing received means
         // the client has gone (the article goes on printing b'' for ever).
+        // TCP keeps no message boundaries: one recv is one message only
+        // while the sides take turns.
         let n = match fd.read(&mut data1) {
             Ok(0) => return closed(&peer),
             Ok(n) => n,
             Err(e) => return gone(e, &peer),
         };
-        print(&format!("收到客户端消息: {}", repr(&data1[..n])))?;
+        print(&format!("收到客户端消息: {}", py_bytes(&data1[..n])))?;
         // 发送消息: send_msg(): print("请输入:"); data0 = input(); fd.send(data0)
         let Some(data0) = input("请输入:")? else {
             return Ok(());
@@ -103,15 +111,17 @@ fn run(addr: &str) -> io::Result<()> {
     }
 }
 
-/// Python's repr() of bytes, which print() shows: `b'hi\n'`. Every byte
-/// that is not printable ASCII is written `\xNN`, so a peer cannot drive
-/// the terminal.
-fn repr(data: &[u8]) -> String {
-    let text = data.escape_ascii().to_string().replace("\\\"", "\""); // Python leaves " alone
+/// Python's repr() of bytes: `b'hi'`, with `\t`, `\n`, `\r`, `\\`, and
+/// `\xNN` for every other byte outside printable ASCII (so `b'\x1b[2J'`): a
+/// peer cannot drive the terminal. Rust's escape_ascii escapes as Python
+/// does, but both quotes; Python escapes only the one it quotes with, and
+/// quotes with " when the bytes hold a ' and no ".
+fn py_bytes(data: &[u8]) -> String {
+    let text = data.escape_ascii().to_string();
     if data.contains(&b'\'') && !data.contains(&b'"') {
-        format!("b\"{}\"", text.replace("\\'", "'")) // and quotes b"it's" so
+        format!("b\"{}\"", text.replace("\\'", "'"))
     } else {
-        format!("b'{text}'")
+        format!("b'{}'", text.replace("\\\"", "\""))
     }
 }
 
@@ -205,10 +215,16 @@ fn warn(what: &str) {
 }
 
 /// How long a client may stay silent before its first message: 5 minutes,
-/// a person typing slowly; IDLE_SECS=N sets N seconds, N above 0 (the tests use 1).
+/// a person typing slowly; IDLE_SECS=N sets N seconds (the tests use 1).
 fn idle() -> Duration {
-    let secs = env::var("IDLE_SECS").ok().and_then(|s| s.parse().ok());
-    Duration::from_secs(secs.filter(|&n| n > 0).unwrap_or(300))
+    let secs = match env::var("IDLE_SECS") {
+        Ok(text) => text.parse().unwrap_or(0),
+        Err(_) => 0,
+    };
+    if secs == 0 {
+        return Duration::from_secs(300); // unset, not a number, or 0 (the OS refuses a zero timeout)
+    }
+    Duration::from_secs(secs)
 }
 
 // ---- the console
@@ -239,6 +255,7 @@ fn input(prompt: &str) -> io::Result<Option<String>> {
     loop {
         print(prompt)?;
         let mut line = Vec::new();
+        // At most LINE_MAX bytes and the "\r\n" that ends them.
         let n = (&mut stdin)
             .take(LINE_MAX as u64 + 2)
             .read_until(b'\n', &mut line)

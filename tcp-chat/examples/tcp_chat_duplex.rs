@@ -14,32 +14,34 @@
 //! in one read (TCP keeps no message boundaries, article 004), and `88`
 //! glued to the line before it would go unnoticed. So the two duplex
 //! programs talk to each other, not to `tcp-chat` or the Python versions.
-//! Also: a line over 1024 bytes is refused and asked again, as in
-//! `tcp-chat`; the client waits at most 10 s to connect; after saying `88`
-//! a side gives the peer a few seconds to close, then leaves anyway; a peer
-//! that leaves without `88` is said on stderr, and what a peer sends is
-//! shown with control characters escaped (`\u{1b}`).
+//! Also: there is no `请输入:` prompt, since a message may arrive while
+//! you type and a prompt would be cut through; a line over 1024 bytes is
+//! refused and asked again, as in `tcp-chat`; the client waits at most
+//! 10 s to connect; after saying `88` a side gives the peer a few seconds
+//! to close, then leaves anyway; a peer that leaves without `88` is said on
+//! stderr, and what a peer sends is shown with control characters escaped
+//! (`\u{1b}`). As in `tcp-chat`: ADDR is HOST:PORT (a bare PORT is bad
+//! usage), the server says `Listening on HOST:PORT` first, and once it has
+//! its client it closes its listening socket (a second client is refused,
+//! not left waiting).
 
 use std::io::{self, BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, atomic::AtomicBool, atomic::Ordering};
 use std::{env, process, thread, time::Duration};
 
 const DEFAULT_ADDR: &str = "127.0.0.1:6666";
-const USAGE: &str =
-    "usage: tcp_chat_duplex server [ADDR]   (start it first; both type any time; `88` ends)
+const USAGE: &str = "usage: tcp_chat_duplex server [ADDR]   (start it first; both type any time)
        tcp_chat_duplex client [ADDR]   (ADDR is HOST:PORT, default 127.0.0.1:6666)";
 const NO_ROLE: &str = "say which side to run: \
     `cargo run -p tcp-chat --example tcp_chat_duplex -- server` in one terminal, \
     then `cargo run -p tcp-chat --example tcp_chat_duplex -- client` in another";
-const GOODBYE: &str = "88";
 /// The longest line we send: what the other chats' peers read at once.
 const LINE_MAX: usize = 1024;
-/// A peer that never sends a newline cannot make us hold more than this.
-const PIECE_MAX: u64 = 64 * 1024;
 /// How long the peer has to close after our 88 before we leave anyway.
 const GRACE_SECS: u64 = 3;
+/// A peer that never sends a newline cannot make us hold more than this.
+const PIECE_MAX: u64 = 64 * 1024;
 
 fn main() {
     let mut role = None;
@@ -52,7 +54,8 @@ fn main() {
                 arg.to_string_lossy()
             )),
             Some(a) if a.starts_with('-') => usage_error(&format!("unknown option `{a}`")),
-            Some(a @ ("server" | "client")) if role.is_none() => role = Some(a.to_string()),
+            Some("server") if role.is_none() => role = Some("server"),
+            Some("client") if role.is_none() => role = Some("client"),
             Some(a) if role.is_none() => usage_error(&format!(
                 "unknown role `{a}`: expected `server` or `client`"
             )),
@@ -67,49 +70,66 @@ fn main() {
         usage_error(NO_ROLE)
     };
     let addr = addr.unwrap_or_else(|| DEFAULT_ADDR.to_string());
-    if let Err(e) = run(&role, &addr) {
+    if let Err(e) = run(role, &addr) {
         quit(1, &format!("tcp_chat_duplex {role}: {e}"));
     }
 }
 
-fn run(role: &str, addr: &str) -> io::Result<()> {
-    let (socket, peer, from) = if role == "server" {
-        let (socket, client_addr) = accept_client(addr)?;
-        (socket, format!("client {client_addr}"), "客户端")
+/// `role` is `&'static str`, text written in the program (`"server"`), so
+/// that the keyboard thread may keep it for as long as it runs.
+fn run(role: &'static str, addr: &str) -> io::Result<()> {
+    // The socket, and the peer's name for our messages: `client IP:PORT` or `server ADDR`.
+    let (socket, peer) = if role == "server" {
+        accept_client(addr)?
     } else {
-        (connect(addr)?, format!("server {addr}"), "服务端")
+        (connect(addr)?, format!("server {addr}"))
     };
+    // The server's first look at its client waited half a second at most;
+    // from here on we wait as long as the people take to type.
+    socket.set_read_timeout(None)?;
     // try_clone(): a second handle on the same socket, so that one thread
     // can write while the other is blocked reading.
     let sender = socket.try_clone()?;
+    // Set by the keyboard thread when it sends our 88, read by this one: the
+    // peer's close that follows is its answer, not "peer gone". Arc: both
+    // threads own the flag; the clone below is what the new thread owns.
     let said_88 = Arc::new(AtomicBool::new(false));
     let said_88_too = Arc::clone(&said_88);
-    let role_too = role.to_string();
     let leave = format!("{peer} did not close within {GRACE_SECS} s of our 88, leaving");
-    thread::Builder::new().spawn(move || keyboard(sender, &role_too, &leave, &said_88_too))?;
+    // Builder, not thread::spawn: a thread the OS refuses is an error, not a panic.
+    thread::Builder::new().spawn(move || keyboard(sender, role, &leave, &said_88_too))?;
 
     // This thread: the socket. One line is one message.
     let mut lines = BufReader::new(socket);
     loop {
         let mut line = Vec::new();
+        // recv(): up to the newline, but at most PIECE_MAX bytes (take), so a
+        // peer that never sends a newline cannot fill our memory: the rest
+        // of such a line comes as the next message.
         match (&mut lines).take(PIECE_MAX).read_until(b'\n', &mut line) {
             Ok(0) => return closed(role, &peer, &said_88),
             Ok(_) => {}
             Err(e) => return gone(e, role, &peer, &said_88),
         }
         let message = show(&line);
-        print(&format!("收到{from}消息: {message}"))?;
-        if message == GOODBYE {
+        if role == "server" {
+            print(&format!("收到客户端消息: {message}"))?;
+        } else {
+            print(&format!("收到服务端消息: {message}"))?;
+        }
+        if message == "88" {
             return Ok(()); // returning from main ends the keyboard thread too
         }
     }
 }
 
-/// bind + listen + accept: the one client. A client that leaves at once,
-/// before a word (a port scan, a health check), does not take the only
-/// seat. Only its first half second is watched, so that the server's user
-/// may still speak first to a client that has not said anything yet.
-fn accept_client(addr: &str) -> io::Result<(TcpStream, SocketAddr)> {
+/// The server's side: bind + listen + accept the one client, and its name
+/// for our messages. A client that leaves at once, before a word (a port
+/// scan, a health check), does not take the only seat. Only its first half
+/// second is watched, so that the server's user may still speak first to a
+/// client that has not said anything yet. Returning drops the listener:
+/// a second client is refused, not left waiting.
+fn accept_client(addr: &str) -> io::Result<(TcpStream, String)> {
     let listener = TcpListener::bind(addr).map_err(|e| context("cannot listen on", addr, e))?;
     print(&format!("Listening on {}", listener.local_addr()?))?;
     loop {
@@ -124,43 +144,53 @@ fn accept_client(addr: &str) -> io::Result<(TcpStream, SocketAddr)> {
                 continue;
             }
         };
+        // print('客户端已连接:', client_addr), as Python prints the (ip, port) tuple
         let ip = client_addr.ip();
         let port = client_addr.port();
         print(&format!("客户端已连接: ('{ip}', {port})"))?;
+        let peer = format!("client {client_addr}");
         socket.set_read_timeout(Some(Duration::from_millis(500)))?;
-        let first = socket.peek(&mut [0]);
-        socket.set_read_timeout(None)?;
-        match first {
+        let mut first = [0; 1];
+        match socket.peek(&mut first) {
             Ok(0) => {} // closed at once
-            Err(e) if !matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {} // reset
-            _ => return Ok((socket, client_addr)),
+            Ok(_) => return Ok((socket, peer)),
+            // Silent: the server's user may speak first. A read timeout is
+            // WouldBlock on Unix, TimedOut on Windows.
+            Err(e) if e.kind() == ErrorKind::WouldBlock || e.kind() == ErrorKind::TimedOut => {
+                return Ok((socket, peer));
+            }
+            Err(_) => {} // reset
         }
-        let why = format!("client {client_addr} left without a word, waiting for the next one");
+        let why = format!("{peer} left without a word, waiting for the next one");
         warn("server", &why);
     }
 }
 
 /// The keyboard thread: sends each line typed, with its newline (an empty
-/// line is an empty message). After `88`
-/// (typed, or end of input) it shuts down the sending half: the peer reads
-/// the 88, ends, and its close ends our reading thread in turn. A peer that
-/// does not close is given a few seconds, then we leave all the same.
-fn keyboard(mut socket: TcpStream, role: &str, leave: &str, said_88: &AtomicBool) {
+/// line is an empty message). After `88` (typed, or end of input) it shuts
+/// down the sending half: the peer reads the 88, ends, and its close ends
+/// our reading thread in turn. A peer that does not close is given a few
+/// seconds, then we leave all the same, saying `bye`. A failed send ends
+/// this thread (`?`; nobody reads its result): the connection is gone, and
+/// the reading thread says so.
+fn keyboard(mut socket: TcpStream, role: &str, bye: &str, said_88: &AtomicBool) -> io::Result<()> {
     loop {
         // End of input (or a keyboard that cannot be read) says 88.
         let typed = match input(role) {
             Ok(Some(line)) => line,
-            Ok(None) | Err(_) => GOODBYE.to_string(),
+            Ok(None) | Err(_) => "88".to_string(),
         };
-        said_88.store(typed == GOODBYE, Ordering::SeqCst);
-        // A failed send means the connection is gone: the reading thread says so.
-        let Ok(()) = socket.write_all(format!("{typed}\n").as_bytes()) else {
-            return;
-        };
-        if typed == GOODBYE {
+        // Told before the send: the peer may close as soon as it reads our 88.
+        // SeqCst, the plainest ordering: both threads see the flag alike.
+        said_88.store(typed == "88", Ordering::SeqCst);
+        socket.write_all(format!("{typed}\n").as_bytes())?;
+        if typed == "88" {
             let _ = socket.shutdown(Shutdown::Write); // already gone: the reader says so
             thread::sleep(Duration::from_secs(GRACE_SECS));
-            warn(role, leave);
+            // Still here: the peer has not closed, and the main thread is
+            // blocked reading it. Ending this thread would leave it blocked;
+            // exit ends the whole program.
+            warn(role, bye);
             process::exit(0);
         }
     }
@@ -238,7 +268,7 @@ fn context(doing: &str, place: &str, e: io::Error) -> io::Error {
     io::Error::new(e.kind(), format!("{doing} {place}: {e}{hint}"))
 }
 
-/// The peer reset the connection or it broke: see [`closed`]. Any other
+/// The peer reset the connection or it broke: as closed() below. Any other
 /// failure stays an error.
 fn gone(e: io::Error, role: &str, peer: &str, said_88: &AtomicBool) -> io::Result<()> {
     match e.kind() {
@@ -283,22 +313,23 @@ fn console(e: io::Error) -> io::Error {
 }
 
 /// input(): one line from the keyboard, without its newline, or `None` at
-/// end of input. No prompt: both sides type at any time. A line longer
+/// end of input (a keyboard that fails says 88 too, in keyboard(), so its
+/// errors need no words). No prompt: both sides type at any time. A line longer
 /// than 1024 bytes is refused, skipped to its newline, and asked again, so
 /// no read grows without bound.
 fn input(role: &str) -> io::Result<Option<String>> {
     let mut stdin = io::stdin().lock();
     loop {
         let mut line = Vec::new();
+        // At most LINE_MAX bytes and the "\r\n" that ends them.
         let n = (&mut stdin)
             .take(LINE_MAX as u64 + 2)
-            .read_until(b'\n', &mut line)
-            .map_err(console)?;
+            .read_until(b'\n', &mut line)?;
         if n == 0 {
             return Ok(None);
         }
         if !line.ends_with(b"\n") && n == LINE_MAX + 2 {
-            stdin.skip_until(b'\n').map_err(console)?; // the rest of a line too long
+            stdin.skip_until(b'\n')?; // the rest of a line too long
         }
         let text = String::from_utf8_lossy(trim_newline(&line)).into_owned();
         if text.len() > LINE_MAX {

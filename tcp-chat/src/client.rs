@@ -3,13 +3,13 @@
 
 use std::io::{self, Read, Write};
 
-use crate::print;
-
 pub fn run(addr: &str) -> io::Result<()> {
     // 创建socket对象 + 与服务端绑定的地址信息保持一致, 连接服务端: one call.
     // The server must be started first: TCP is connection-oriented.
     let mut tcp_client = crate::connect(addr)?;
     let peer = format!("server {addr}");
+    // tcp_client.close() comes with each `return` below: leaving run drops
+    // (closes) the socket.
     let mut recv_data = [0; 1024];
     loop {
         // 客户端首先发送消息
@@ -28,11 +28,10 @@ pub fn run(addr: &str) -> io::Result<()> {
             Err(e) => return crate::gone(e, "client", &peer),
         };
         let recv_msg = crate::show(&recv_data[..n]);
-        print(&format!("收到服务端消息: {recv_msg}"))?;
-        // Not in the article: the server's 88 ends the client too.
+        crate::print(&format!("收到服务端消息: {recv_msg}"))?;
+        // Not in the article: the server's 88 (or `88\n`) ends the client too.
         if recv_msg == "88" {
             return Ok(());
         }
     }
-    // tcp_client.close(): the socket is closed when it is dropped.
 }

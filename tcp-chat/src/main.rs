@@ -11,7 +11,13 @@
 //! `server.rs` and `client.rs` are the two Python programs; this file reads
 //! the arguments, picks one, and holds what they share: errors and the
 //! console. Differences from the article:
-//! - the address can be given; the server's `88` ends the client too;
+//! - the address can be given as HOST:PORT (a bare PORT, which the Python
+//!   takes, is bad usage); the server says `Listening on HOST:PORT` first,
+//!   on stdout;
+//! - the server's `88` ends the client too, and `88` with a newline (as
+//!   `nc` sends it) counts as `88`;
+//! - once the server has its client it closes its listening socket: a
+//!   second client is refused, not left waiting;
 //! - end of input says `88` for you; an empty line or one over the peer's
 //!   1024-byte read is asked again, not sent;
 //! - a peer that closes without `88` ends the chat with a line on stderr;
@@ -54,7 +60,8 @@ fn main() {
                 arg.to_string_lossy()
             )),
             Some(a) if a.starts_with('-') => usage_error(&format!("unknown option `{a}`")),
-            Some(a @ ("server" | "client")) if role.is_none() => role = Some(a.to_string()),
+            Some("server") if role.is_none() => role = Some("server".to_string()),
+            Some("client") if role.is_none() => role = Some("client".to_string()),
             Some(a) if role.is_none() => usage_error(&format!(
                 "unknown role `{a}`: expected `server` or `client`"
             )),
@@ -180,10 +187,16 @@ fn warn(role: &str, what: &str) {
 }
 
 /// How long a client may stay silent before its first message: 5 minutes,
-/// a person typing slowly; IDLE_SECS=N sets N seconds, N above 0 (the tests use 1).
+/// a person typing slowly; IDLE_SECS=N sets N seconds (the tests use 1).
 fn idle() -> Duration {
-    let secs = env::var("IDLE_SECS").ok().and_then(|s| s.parse().ok());
-    Duration::from_secs(secs.filter(|&n| n > 0).unwrap_or(300))
+    let secs = match env::var("IDLE_SECS") {
+        Ok(text) => text.parse().unwrap_or(0),
+        Err(_) => 0,
+    };
+    if secs == 0 {
+        return Duration::from_secs(300); // unset, not a number, or 0 (the OS refuses a zero timeout)
+    }
+    Duration::from_secs(secs)
 }
 
 // ---- the console
@@ -198,10 +211,14 @@ fn print(line: &str) -> io::Result<()> {
     }
 }
 
-/// The prompt, with no newline: flushed, so it shows before we wait.
-fn write_prompt(prompt: &str) -> io::Result<()> {
+/// input()'s prompt: it has no newline, so it is flushed to be seen at once.
+fn prompt(text: &str) -> io::Result<()> {
     let mut stdout = io::stdout();
-    match write!(stdout, "{prompt}").and_then(|()| stdout.flush()) {
+    let mut result = write!(stdout, "{text}");
+    if result.is_ok() {
+        result = stdout.flush();
+    }
+    match result {
         Err(e) if e.kind() != ErrorKind::BrokenPipe => Err(console(e)),
         _ => Ok(()),
     }
@@ -218,11 +235,12 @@ fn console(e: io::Error) -> io::Error {
 /// for it for ever), and a line longer than the peer reads at once
 /// (recv(1024)) would arrive in pieces, out of turn: both are asked again,
 /// the long one skipped to its newline, so no read grows without bound.
-fn input(role: &str, prompt: &str) -> io::Result<String> {
+fn input(role: &str, prompt_text: &str) -> io::Result<String> {
     let mut stdin = io::stdin().lock();
     loop {
-        write_prompt(prompt)?;
+        prompt(prompt_text)?;
         let mut line = Vec::new();
+        // At most LINE_MAX bytes and the "\r\n" that ends them.
         let n = (&mut stdin)
             .take(LINE_MAX as u64 + 2)
             .read_until(b'\n', &mut line)

@@ -2,18 +2,15 @@
 //! takes turns with it, receiving first. `88` from either side ends the chat.
 
 use std::io::{self, ErrorKind, Read, Write};
-use std::net::TcpListener;
-use std::{thread, time::Duration};
-
-use crate::{print, warn};
+use std::{net::TcpListener, thread, time::Duration};
 
 pub fn run(addr: &str) -> io::Result<()> {
     // 创建socket对象, 绑定服务端的IP地址和端口号, 监听: TcpListener::bind
     // does all three (SOCK_STREAM is what a TcpListener is).
     let tcp_server =
         TcpListener::bind(addr).map_err(|e| crate::context("cannot listen on", addr, e))?;
-    print(&format!("Listening on {}", tcp_server.local_addr()?))?;
-    let idle = crate::idle();
+    crate::print(&format!("Listening on {}", tcp_server.local_addr()?))?;
+    // The loop ends with the first client that speaks: its socket and its name.
     let (mut client_socket, peer) = loop {
         // 获取连接的客户端套接字和地址信息
         let (client_socket, client_addr) = match tcp_server.accept() {
@@ -21,7 +18,7 @@ pub fn run(addr: &str) -> io::Result<()> {
             // A failed accept loses that client, not the server; the pause keeps
             // an error that persists (no file descriptors left) from spinning.
             Err(e) => {
-                warn("server", &format!("accept failed: {e}"));
+                crate::warn("server", &format!("accept failed: {e}"));
                 thread::sleep(Duration::from_millis(100));
                 continue;
             }
@@ -29,37 +26,44 @@ pub fn run(addr: &str) -> io::Result<()> {
         // print('客户端已连接:', client_addr), as Python prints the (ip, port) tuple
         let ip = client_addr.ip();
         let port = client_addr.port();
-        print(&format!("客户端已连接: ('{ip}', {port})"))?;
+        crate::print(&format!("客户端已连接: ('{ip}', {port})"))?;
         let peer = format!("client {client_addr}");
         // Not in the article: a client that leaves, or says nothing for a
         // while, before its first message (a port scan, `nc` left open) does
         // not take the only seat. peek() waits for the first byte, leaving it
         // for the recv below.
-        client_socket.set_read_timeout(Some(idle))?;
-        let why = match client_socket.peek(&mut [0]) {
-            Ok(1..) => break (client_socket, peer),
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                format!("said nothing for {} s", idle.as_secs())
+        client_socket.set_read_timeout(Some(crate::idle()))?;
+        let mut first = [0; 1];
+        let why = match client_socket.peek(&mut first) {
+            Ok(0) => "left without a word".to_string(),
+            Ok(_) => break (client_socket, peer),
+            // A read timeout is WouldBlock on Unix, TimedOut on Windows.
+            Err(e) if e.kind() == ErrorKind::WouldBlock || e.kind() == ErrorKind::TimedOut => {
+                format!("said nothing for {} s", crate::idle().as_secs())
             }
-            _ => "left without a word".to_string(),
+            Err(_) => "left without a word".to_string(), // it reset the connection
         };
-        warn("server", &format!("{peer} {why}, waiting for the next one"));
+        crate::warn("server", &format!("{peer} {why}, waiting for the next one"));
     };
     // From its first message on, the client is a person typing: no limit.
     client_socket.set_read_timeout(None)?;
-    // One client only, as in the article: nobody else is accepted.
+    // tcp_server.close(), early: one client is all this chat takes; a second
+    // is refused, not left waiting.
     drop(tcp_server);
+    // client_socket.close() comes with each `return` below: leaving run
+    // drops (closes) the socket.
     let mut recv_data = [0; 1024];
     loop {
-        // 服务端首先接收客户端的消息
+        // 服务端首先接收客户端的消息. TCP keeps no message boundaries: one
+        // recv(1024) is one message only while the sides take turns.
         let n = match client_socket.read(&mut recv_data) {
             Ok(0) => return crate::closed("server", &peer), // closed without "88"
             Ok(n) => n,
             Err(e) => return crate::gone(e, "server", &peer),
         };
         let recv_msg = crate::show(&recv_data[..n]);
-        print(&format!("收到客户端消息: {recv_msg}"))?;
-        // 接收到"88"时, 服务端程序终止
+        crate::print(&format!("收到客户端消息: {recv_msg}"))?;
+        // 接收到"88"时, 服务端程序终止 (`88\n`, as `nc` sends it, counts too)
         if recv_msg == "88" {
             return Ok(());
         }
@@ -73,5 +77,4 @@ pub fn run(addr: &str) -> io::Result<()> {
             return Ok(());
         }
     }
-    // client_socket.close(), tcp_server.close(): each is closed when dropped.
 }

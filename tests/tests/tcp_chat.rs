@@ -641,3 +641,16 @@ fn tcp_chat_duplex_client_with_stdout_on_a_full_disk_says_so() {
         "{exit:?}"
     );
 }
+
+/// Once the server has its one client it closes its listening socket: a
+/// second client is refused at once, not left waiting in the backlog.
+#[test]
+fn tcp_chat_server_refuses_a_second_client_once_it_has_one() {
+    let (server, addr) = server();
+    let mut first = connect(addr);
+    first.write_all(b"hello").unwrap();
+    server.wait_stdout("收到客户端消息: hello\n", 1);
+    let second = std::net::TcpStream::connect(addr).map(|_| ());
+    let refused = second.map_err(|e| e.kind());
+    assert_eq!(refused, Err(std::io::ErrorKind::ConnectionRefused));
+}
