@@ -100,6 +100,10 @@ fn run(role: &'static str, addr: &str) -> io::Result<()> {
     thread::Builder::new().spawn(move || keyboard(sender, role, &leave, &said_88_too))?;
 
     // This thread: the socket. One line is one message.
+    let mut who = "服务端"; // 收到服务端消息: the client hears from its server
+    if role == "server" {
+        who = "客户端";
+    }
     let mut lines = BufReader::new(socket);
     loop {
         let mut line = Vec::new();
@@ -109,14 +113,16 @@ fn run(role: &'static str, addr: &str) -> io::Result<()> {
         match (&mut lines).take(PIECE_MAX).read_until(b'\n', &mut line) {
             Ok(0) => return closed(role, &peer, &said_88),
             Ok(_) => {}
-            Err(e) => return gone(e, role, &peer, &said_88),
+            Err(e) => {
+                // A reset may come right after text without its newline: shown first.
+                if !line.is_empty() {
+                    print(&format!("收到{who}消息: {}", show(&line)))?;
+                }
+                return gone(e, role, &peer, &said_88);
+            }
         }
         let message = show(&line);
-        if role == "server" {
-            print(&format!("收到客户端消息: {message}"))?;
-        } else {
-            print(&format!("收到服务端消息: {message}"))?;
-        }
+        print(&format!("收到{who}消息: {message}"))?;
         if message == "88" {
             return Ok(()); // returning from main ends the keyboard thread too
         }

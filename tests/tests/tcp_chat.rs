@@ -654,3 +654,27 @@ fn tcp_chat_server_refuses_a_second_client_once_it_has_one() {
     let refused = second.map_err(|e| e.kind());
     assert_eq!(refused, Err(std::io::ErrorKind::ConnectionRefused));
 }
+
+/// Text a peer sent without its newline, just before it reset the
+/// connection, is shown, then that the peer has gone. (Before, the read
+/// that met the reset dropped it.)
+#[test]
+fn tcp_chat_duplex_client_shows_what_came_just_before_a_reset() {
+    let (listener, addr) = listen();
+    let mut client = Proc::example("tcp_chat_duplex", &["client", &addr.to_string()]);
+    let mut peer = accept(&listener);
+    peer.write_all(b"half a sent").unwrap();
+    // Closing a socket with data it has not read sends a reset, not a FIN:
+    // the client sends a line, which the peer sees arrive (peek) but never reads.
+    client.type_in("unread\n");
+    peer.set_read_timeout(Some(DEADLINE)).unwrap();
+    peer.peek(&mut [0; 1]).unwrap();
+    drop(peer);
+    let exit = client.wait_exit();
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    assert_eq!(exit.stdout, "收到服务端消息: half a sent\n");
+    assert_eq!(
+        exit.stderr,
+        format!("tcp_chat_duplex client: server {addr} closed the connection, the chat is over\n")
+    );
+}
