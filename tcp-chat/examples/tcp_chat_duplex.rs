@@ -181,10 +181,11 @@ fn accept_client(addr: &str) -> io::Result<(TcpStream, String)> {
 /// the reading thread says so.
 fn keyboard(mut socket: TcpStream, role: &str, bye: &str, said_88: &AtomicBool) -> io::Result<()> {
     loop {
-        // End of input (or a keyboard that cannot be read) says 88.
+        // End of input says 88; a keyboard that cannot be read ends the program.
         let typed = match input(role) {
             Ok(Some(line)) => line,
-            Ok(None) | Err(_) => "88".to_string(),
+            Ok(None) => "88".to_string(),
+            Err(e) => quit(1, &format!("tcp_chat_duplex {role}: {}", console(e))),
         };
         // Told before the send: the peer may close as soon as it reads our 88.
         // SeqCst, the plainest ordering: both threads see the flag alike.
@@ -319,8 +320,7 @@ fn console(e: io::Error) -> io::Error {
 }
 
 /// input(): one line from the keyboard, without its newline, or `None` at
-/// end of input (a keyboard that fails says 88 too, in keyboard(), so its
-/// errors need no words). No prompt: both sides type at any time. A line longer
+/// end of input. No prompt: both sides type at any time. A line longer
 /// than 1024 bytes is refused, skipped to its newline, and asked again, so
 /// no read grows without bound.
 fn input(role: &str) -> io::Result<Option<String>> {

@@ -655,6 +655,29 @@ fn tcp_chat_server_refuses_a_second_client_once_it_has_one() {
     assert_eq!(refused, Err(std::io::ErrorKind::ConnectionRefused));
 }
 
+/// A stdin that cannot be read (a directory) is said in one line, exit 1,
+/// as every keyboard reader does; no 88 is sent for it. (Before, it was
+/// taken as end of input: 88, then exit 0.)
+#[cfg(unix)]
+#[test]
+fn tcp_chat_duplex_client_says_so_when_stdin_cannot_be_read() {
+    let (listener, addr) = listen();
+    let stdin = Stdio::from(std::fs::File::open("/").unwrap());
+    let args = ["client", &addr.to_string()];
+    let client = Proc::start_stdin(&example("tcp_chat_duplex"), &args, stdin);
+    let mut peer = accept(&listener);
+    let exit = client.wait_exit();
+    assert_eq!(
+        (exit.code(), exit.stderr.as_str()),
+        (
+            1,
+            "tcp_chat_duplex client: cannot use the console (stdin/stdout): Is a directory (os error 21)\n"
+        ),
+        "{exit:?}"
+    );
+    expect_closed(&mut peer);
+}
+
 /// Text a peer sent without its newline, just before it reset the
 /// connection, is shown, then that the peer has gone. (Before, the read
 /// that met the reset dropped it.)
