@@ -655,6 +655,31 @@ fn tcp_chat_server_refuses_a_second_client_once_it_has_one() {
     assert_eq!(refused, Err(std::io::ErrorKind::ConnectionRefused));
 }
 
+/// A peer that reads nothing: once the socket's buffers are full, a send
+/// takes nothing for 10 s and the side ends with one line, exit 1. (Before,
+/// the keyboard thread waited in write_all for ever.)
+#[test]
+fn tcp_chat_duplex_client_leaves_a_peer_that_reads_nothing_after_10_s() {
+    let (listener, addr) = listen();
+    // 16 MiB of lines, more than the two sockets' buffers hold (4 MiB to
+    // send, and what the peer's window takes), from a file: the client
+    // stops reading its stdin when its sends block, and a pipe would block the test.
+    let lines = std::env::temp_dir().join(format!("duplex-lines-{}", std::process::id()));
+    let line = "x".repeat(1023) + "\n";
+    std::fs::write(&lines, line.repeat(16 << 10)).unwrap();
+    let stdin = Stdio::from(std::fs::File::open(&lines).unwrap());
+    let args = ["client", &addr.to_string()];
+    let client = Proc::start_stdin(&example("tcp_chat_duplex"), &args, stdin);
+    let _ = std::fs::remove_file(&lines); // the client holds it open
+    let _peer = accept(&listener); // never reads
+    let exit = client.wait_exit_after(std::time::Duration::from_secs(10));
+    assert_eq!(exit.code(), 1, "{exit:?}");
+    assert_eq!(
+        exit.stderr,
+        format!("tcp_chat_duplex client: server {addr} took nothing for 10 s, the chat is over\n")
+    );
+}
+
 /// A stdin that cannot be read (a directory) is said in one line, exit 1,
 /// as every keyboard reader does; no 88 is sent for it. (Before, it was
 /// taken as end of input: 88, then exit 0.)
