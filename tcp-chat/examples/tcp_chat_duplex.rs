@@ -17,13 +17,15 @@
 //! Also: there is no `请输入:` prompt, since a message may arrive while
 //! you type and a prompt would be cut through; a line over 1024 bytes is
 //! refused and asked again, as in `tcp-chat`; the client waits at most
-//! 10 s to connect; after saying `88` a side gives the peer a few seconds
-//! to close, then leaves anyway; a peer that leaves without `88` is said on
-//! stderr, and what a peer sends is shown with control characters escaped
-//! (`\u{1b}`). As in `tcp-chat`: ADDR is HOST:PORT (a bare PORT is bad
-//! usage), the server says `Listening on HOST:PORT` first, and once it has
-//! its client it closes its listening socket (a second client is refused,
-//! not left waiting).
+//! 10 s to connect, and a side waits at most 10 s for the peer to take a
+//! message (then leaves, exit 1); after saying `88` a side gives the peer a
+//! few seconds to close, then leaves anyway; a peer that leaves without
+//! `88` is said on stderr (after the text it sent before a reset, even
+//! without its newline), and what a peer sends is shown with control
+//! characters escaped (`\u{1b}`). As in `tcp-chat`: ADDR is HOST:PORT (a
+//! bare PORT is bad usage), the server says `Listening on HOST:PORT` first,
+//! and once it has its client it closes its listening socket (a second
+//! client is refused, not left waiting).
 
 use std::io::{self, BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
@@ -90,16 +92,22 @@ fn run(role: &'static str, addr: &str) -> io::Result<()> {
     // try_clone(): a second handle on the same socket, so that one thread
     // can write while the other is blocked reading.
     let sender = socket.try_clone()?;
+    // A peer that reads nothing cannot hold a send for ever: 10 s, as the other waits.
+    sender.set_write_timeout(Some(Duration::from_secs(10)))?;
     // Set by the keyboard thread when it sends our 88, read by this one: the
     // peer's close that follows is its answer, not "peer gone". Arc: both
     // threads own the flag; the clone below is what the new thread owns.
     let said_88 = Arc::new(AtomicBool::new(false));
     let said_88_too = Arc::clone(&said_88);
-    let leave = format!("{peer} did not close within {GRACE_SECS} s of our 88, leaving");
+    let peer_too = peer.clone();
     // Builder, not thread::spawn: a thread the OS refuses is an error, not a panic.
-    thread::Builder::new().spawn(move || keyboard(sender, role, &leave, &said_88_too))?;
+    thread::Builder::new().spawn(move || keyboard(sender, role, &peer_too, &said_88_too))?;
 
     // This thread: the socket. One line is one message.
+    let mut who = "服务端"; // 收到服务端消息: the client hears from its server
+    if role == "server" {
+        who = "客户端";
+    }
     let mut lines = BufReader::new(socket);
     loop {
         let mut line = Vec::new();
@@ -109,14 +117,16 @@ fn run(role: &'static str, addr: &str) -> io::Result<()> {
         match (&mut lines).take(PIECE_MAX).read_until(b'\n', &mut line) {
             Ok(0) => return closed(role, &peer, &said_88),
             Ok(_) => {}
-            Err(e) => return gone(e, role, &peer, &said_88),
+            Err(e) => {
+                // A reset may come right after text without its newline: shown first.
+                if !line.is_empty() {
+                    print(&format!("收到{who}消息: {}", show(&line)))?;
+                }
+                return gone(e, role, &peer, &said_88);
+            }
         }
         let message = show(&line);
-        if role == "server" {
-            print(&format!("收到客户端消息: {message}"))?;
-        } else {
-            print(&format!("收到服务端消息: {message}"))?;
-        }
+        print(&format!("收到{who}消息: {message}"))?;
         if message == "88" {
             return Ok(()); // returning from main ends the keyboard thread too
         }
@@ -167,30 +177,45 @@ fn accept_client(addr: &str) -> io::Result<(TcpStream, String)> {
 }
 
 /// The keyboard thread: sends each line typed, with its newline (an empty
-/// line is an empty message). After `88` (typed, or end of input) it shuts
-/// down the sending half: the peer reads the 88, ends, and its close ends
-/// our reading thread in turn. A peer that does not close is given a few
-/// seconds, then we leave all the same, saying `bye`. A failed send ends
-/// this thread (`?`; nobody reads its result): the connection is gone, and
-/// the reading thread says so.
-fn keyboard(mut socket: TcpStream, role: &str, bye: &str, said_88: &AtomicBool) -> io::Result<()> {
+/// line is an empty message), to `peer`. After `88` (typed, or end of
+/// input) it shuts down the sending half: the peer reads the 88, ends, and
+/// its close ends our reading thread in turn. A peer that does not close is
+/// given a few seconds, then we leave all the same. A keyboard that cannot
+/// be read, or a peer that takes nothing for 10 s, ends the program, exit 1.
+/// A send that fails ends this thread: the connection is gone, and the
+/// reading thread says so.
+fn keyboard(mut socket: TcpStream, role: &str, peer: &str, said_88: &AtomicBool) {
+    let stuck = format!("tcp_chat_duplex {role}: {peer} took nothing for 10 s, the chat is over");
+    let bye = format!("{peer} did not close within {GRACE_SECS} s of our 88, leaving");
     loop {
-        // End of input (or a keyboard that cannot be read) says 88.
+        // End of input says 88; a keyboard that cannot be read ends the program.
         let typed = match input(role) {
             Ok(Some(line)) => line,
-            Ok(None) | Err(_) => "88".to_string(),
+            Ok(None) => "88".to_string(),
+            Err(e) => quit(1, &format!("tcp_chat_duplex {role}: {}", console(e))),
         };
         // Told before the send: the peer may close as soon as it reads our 88.
         // SeqCst, the plainest ordering: both threads see the flag alike.
         said_88.store(typed == "88", Ordering::SeqCst);
-        socket.write_all(format!("{typed}\n").as_bytes())?;
+        // One send (write, not write_all): it returns once all is sent, or
+        // with what was taken when its 10 s are up, so it waits 10 s at most.
+        let message = format!("{typed}\n");
+        match socket.write(message.as_bytes()) {
+            Ok(sent) if sent == message.len() => {}
+            Ok(_) => quit(1, &stuck), // part of it in 10 s
+            // None of it: a write timeout is WouldBlock on Unix, TimedOut on Windows.
+            Err(e) if e.kind() == ErrorKind::WouldBlock || e.kind() == ErrorKind::TimedOut => {
+                quit(1, &stuck)
+            }
+            Err(_) => return, // the connection is gone: the reading thread says so
+        }
         if typed == "88" {
             let _ = socket.shutdown(Shutdown::Write); // already gone: the reader says so
             thread::sleep(Duration::from_secs(GRACE_SECS));
             // Still here: the peer has not closed, and the main thread is
             // blocked reading it. Ending this thread would leave it blocked;
             // exit ends the whole program.
-            warn(role, bye);
+            warn(role, &bye);
             process::exit(0);
         }
     }
@@ -313,8 +338,7 @@ fn console(e: io::Error) -> io::Error {
 }
 
 /// input(): one line from the keyboard, without its newline, or `None` at
-/// end of input (a keyboard that fails says 88 too, in keyboard(), so its
-/// errors need no words). No prompt: both sides type at any time. A line longer
+/// end of input. No prompt: both sides type at any time. A line longer
 /// than 1024 bytes is refused, skipped to its newline, and asked again, so
 /// no read grows without bound.
 fn input(role: &str) -> io::Result<Option<String>> {

@@ -654,3 +654,75 @@ fn tcp_chat_server_refuses_a_second_client_once_it_has_one() {
     let refused = second.map_err(|e| e.kind());
     assert_eq!(refused, Err(std::io::ErrorKind::ConnectionRefused));
 }
+
+/// A peer that reads nothing: once the socket's buffers are full, a send
+/// takes nothing for 10 s and the side ends with one line, exit 1. (Before,
+/// the keyboard thread waited in write_all for ever.)
+#[test]
+fn tcp_chat_duplex_client_leaves_a_peer_that_reads_nothing_after_10_s() {
+    let (listener, addr) = listen();
+    // 16 MiB of lines, more than the two sockets' buffers hold (4 MiB to
+    // send, and what the peer's window takes), from a file: the client
+    // stops reading its stdin when its sends block, and a pipe would block the test.
+    let lines = std::env::temp_dir().join(format!("duplex-lines-{}", std::process::id()));
+    let line = "x".repeat(1023) + "\n";
+    std::fs::write(&lines, line.repeat(16 << 10)).unwrap();
+    let stdin = Stdio::from(std::fs::File::open(&lines).unwrap());
+    let args = ["client", &addr.to_string()];
+    let client = Proc::start_stdin(&example("tcp_chat_duplex"), &args, stdin);
+    let _ = std::fs::remove_file(&lines); // the client holds it open
+    let _peer = accept(&listener); // never reads
+    let exit = client.wait_exit_after(std::time::Duration::from_secs(10));
+    assert_eq!(exit.code(), 1, "{exit:?}");
+    assert_eq!(
+        exit.stderr,
+        format!("tcp_chat_duplex client: server {addr} took nothing for 10 s, the chat is over\n")
+    );
+}
+
+/// A stdin that cannot be read (a directory) is said in one line, exit 1,
+/// as every keyboard reader does; no 88 is sent for it. (Before, it was
+/// taken as end of input: 88, then exit 0.)
+#[cfg(unix)]
+#[test]
+fn tcp_chat_duplex_client_says_so_when_stdin_cannot_be_read() {
+    let (listener, addr) = listen();
+    let stdin = Stdio::from(std::fs::File::open("/").unwrap());
+    let args = ["client", &addr.to_string()];
+    let client = Proc::start_stdin(&example("tcp_chat_duplex"), &args, stdin);
+    let mut peer = accept(&listener);
+    let exit = client.wait_exit();
+    assert_eq!(
+        (exit.code(), exit.stderr.as_str()),
+        (
+            1,
+            "tcp_chat_duplex client: cannot use the console (stdin/stdout): Is a directory (os error 21)\n"
+        ),
+        "{exit:?}"
+    );
+    expect_closed(&mut peer);
+}
+
+/// Text a peer sent without its newline, just before it reset the
+/// connection, is shown, then that the peer has gone. (Before, the read
+/// that met the reset dropped it.)
+#[test]
+fn tcp_chat_duplex_client_shows_what_came_just_before_a_reset() {
+    let (listener, addr) = listen();
+    let mut client = Proc::example("tcp_chat_duplex", &["client", &addr.to_string()]);
+    let mut peer = accept(&listener);
+    peer.write_all(b"half a sent").unwrap();
+    // Closing a socket with data it has not read sends a reset, not a FIN:
+    // the client sends a line, which the peer sees arrive (peek) but never reads.
+    client.type_in("unread\n");
+    peer.set_read_timeout(Some(DEADLINE)).unwrap();
+    peer.peek(&mut [0; 1]).unwrap();
+    drop(peer);
+    let exit = client.wait_exit();
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    assert_eq!(exit.stdout, "收到服务端消息: half a sent\n");
+    assert_eq!(
+        exit.stderr,
+        format!("tcp_chat_duplex client: server {addr} closed the connection, the chat is over\n")
+    );
+}

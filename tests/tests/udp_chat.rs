@@ -405,7 +405,8 @@ fn udp_chat_duplex_client_hears_its_server_only() {
 }
 
 /// UDP has no close to wait for: after its own 88 (here: end of input) a
-/// side sends it and leaves at once, even if the peer never answers.
+/// side sends it and leaves, a second later (time for a "port unreachable"
+/// to come back), even if the peer never answers.
 #[test]
 fn udp_chat_duplex_leaves_after_its_own_88_though_the_peer_stays_silent() {
     // The server, with a raw client that never answers.
@@ -731,4 +732,21 @@ fn udp_chat_duplex_server_ends_cleanly_when_its_client_has_gone() {
         exit.stderr,
         format!("udp_chat_duplex server: {peer_addr} has gone, the chat is over\n")
     );
+}
+
+/// No input at all and no server: the 88 that end of input says brings
+/// back a "port unreachable", and the client says there is no server, one
+/// whole line, exit 1. (Before, the keyboard thread ended the program with
+/// exit 0 as soon as its 88 was sent, most often before the main thread
+/// had said it, or halfway through its line.)
+#[test]
+fn udp_chat_duplex_client_with_no_input_and_no_server_says_so() {
+    let addr = unused_udp_addr();
+    let args = ["client", &addr.to_string()];
+    let stdin = std::process::Stdio::null();
+    let client = Proc::start_stdin(&example("udp_chat_duplex"), &args, stdin);
+    let exit = client.wait_exit();
+    let start = format!("udp_chat_duplex client: no server at {addr}: ");
+    assert_one_line_error(&exit, 1, &start, &["refused", "is the server running?"]);
+    assert_eq!(exit.stdout, "");
 }

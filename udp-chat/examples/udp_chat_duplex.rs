@@ -19,7 +19,8 @@
 //! unreachable" (`ConnectionRefused` on Linux, `ConnectionReset` on
 //! Windows): UDP has no close, and that is how a side learns that the
 //! other has gone. After its own `88` (typed, or end of input) a side
-//! leaves at once: there is no hang-up to wait for.
+//! waits a second for the "port unreachable" the 88 may bring back, then
+//! leaves: there is no hang-up to wait for.
 //!
 //! Differences from the Python versions, besides udp-chat's (default
 //! 127.0.0.1:9000, ADDR as HOST:PORT, `Listening on HOST:PORT` first,
@@ -30,7 +31,7 @@
 
 use std::io::{self, BufRead, ErrorKind, Read, Write};
 use std::net::{SocketAddr, ToSocketAddrs, UdpSocket};
-use std::{env, process, thread};
+use std::{env, process, thread, time::Duration};
 
 const DEFAULT_ADDR: &str = "127.0.0.1:9000";
 const USAGE: &str =
@@ -105,8 +106,12 @@ fn chat(socket: UdpSocket, role: &str, doing: &str, place: &str) -> io::Result<(
         if let Err(e) = keyboard(&socket2, &role2, &doing2, &place2) {
             quit(1, &format!("udp_chat_duplex {role2}: {e}"));
         }
-        // Our 88 is sent: the program ends here, for the main thread is
-        // waiting in recv_from() for a datagram that may never come.
+        // Our 88 is sent. The "port unreachable" it may bring back (no
+        // server there, or it has gone) is the main thread's to say: it is
+        // given a second. Then the program ends here, for the main thread
+        // waits in recv_from() for a datagram that may never come.
+        thread::sleep(Duration::from_secs(1));
+        let _stderr = io::stderr().lock(); // a line being written is finished first
         process::exit(0)
     });
     spawned.map_err(|e| context("cannot start", "the keyboard thread", e))?;
@@ -189,11 +194,14 @@ fn usage_error(why: &str) -> ! {
 }
 
 /// Ends the program: `--help` (code 0) on stdout, anything else on stderr.
+/// Stderr stays locked until the exit, so that the other thread can neither
+/// end the program halfway through this line nor write another.
 fn quit(code: i32, text: &str) -> ! {
+    let mut stderr = io::stderr().lock();
     if code == 0 {
         let _ = writeln!(io::stdout(), "{text}"); // a closed stdout is no reason to panic
     } else {
-        let _ = writeln!(io::stderr(), "{text}");
+        let _ = writeln!(stderr, "{text}");
     }
     process::exit(code)
 }
