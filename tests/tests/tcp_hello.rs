@@ -876,45 +876,31 @@ fn hello_servers_on_a_reserved_port_say_it_may_be_reserved() {
     }
 }
 
-/// One-shot and basic examples against a peer that goes wrong in `how`:
-/// each must end with one line on stderr that names the step, the address
-/// and what happened, exit 1. Returns the stderr line.
+/// The one-shot and basic clients against a server that goes wrong in
+/// `how`: each must end with one line on stderr that names the step, the
+/// address and what happened, exit 1. Returns the stderr line.
 fn against_a_bad_peer(name: &str, how: &str) -> String {
-    let server = name.ends_with("_server");
     let patience = Duration::from_secs(if how == "silent" { 10 } else { 0 });
     let started = Instant::now();
-    let (exit, peer) = if server {
-        let (server, addr) = Proc::server(&example(name), &["127.0.0.1:0"]);
-        let s = connect(addr);
-        let peer = s.local_addr().unwrap();
-        if how == "closes at once" {
+    let (listener, addr) = listen();
+    let client = Proc::example(name, &[&addr.to_string()]);
+    let mut s = accept(&listener);
+    let sent = first_words(name);
+    let exit = match how {
+        "closes at once" => {
+            expect_bytes(&mut s, sent.as_bytes());
             drop(s);
-            (server.wait_exit(), peer)
-        } else {
-            let exit = server.wait_exit_after(patience); // `s` stays open and says nothing
-            (exit, peer)
+            client.wait_exit()
         }
-    } else {
-        let (listener, addr) = listen();
-        let client = Proc::example(name, &[&addr.to_string()]);
-        let mut s = accept(&listener);
-        let sent = first_words(name);
-        match how {
-            "closes at once" => {
-                expect_bytes(&mut s, sent.as_bytes());
-                drop(s);
-                (client.wait_exit(), addr)
-            }
-            // Closing with the greeting unread in our buffer sends a reset.
-            "resets" => {
-                wait_unread(&s, sent.len());
-                drop(s);
-                (client.wait_exit(), addr)
-            }
-            _ => {
-                expect_bytes(&mut s, sent.as_bytes());
-                (client.wait_exit_after(patience), addr) // `s` stays open and says nothing
-            }
+        // Closing with the greeting unread in our buffer sends a reset.
+        "resets" => {
+            wait_unread(&s, sent.len());
+            drop(s);
+            client.wait_exit()
+        }
+        _ => {
+            expect_bytes(&mut s, sent.as_bytes());
+            client.wait_exit_after(patience) // `s` stays open and says nothing
         }
     };
     assert!(
@@ -924,7 +910,7 @@ fn against_a_bad_peer(name: &str, how: &str) -> String {
     assert_one_line_error(
         &exit,
         1,
-        &format!("{name}: cannot receive from {peer}: "),
+        &format!("{name}: cannot receive from {addr}: "),
         &[],
     );
     assert!(
@@ -935,18 +921,13 @@ fn against_a_bad_peer(name: &str, how: &str) -> String {
 }
 
 #[test]
-fn one_shot_and_basic_examples_say_when_the_peer_closes_without_a_word() {
-    for (name, why) in [
-        (
-            "one_shot_server",
-            "the client closed without sending anything",
-        ),
-        ("basic_server", "the client closed without sending anything"),
-        ("one_shot_client", "the server closed without answering"),
-        ("basic_client", "the server closed without answering"),
-    ] {
+fn one_shot_and_basic_clients_say_when_the_server_closes_without_a_word() {
+    for name in ["one_shot_client", "basic_client"] {
         let line = against_a_bad_peer(name, "closes at once");
-        assert!(line.ends_with(why), "{name}: {line}");
+        assert!(
+            line.ends_with("the server closed without answering"),
+            "{name}: {line}"
+        );
     }
 }
 
@@ -959,14 +940,8 @@ fn one_shot_and_basic_clients_name_the_step_and_address_of_a_reset() {
 }
 
 #[test]
-fn one_shot_and_basic_examples_give_up_on_a_peer_silent_for_10_s() {
-    let names = [
-        "one_shot_server",
-        "basic_server",
-        "one_shot_client",
-        "basic_client",
-    ];
-    let waits: Vec<_> = names
+fn one_shot_and_basic_clients_give_up_on_a_server_silent_for_10_s() {
+    let waits: Vec<_> = ["one_shot_client", "basic_client"]
         .map(|name| {
             (
                 name,
@@ -978,6 +953,126 @@ fn one_shot_and_basic_examples_give_up_on_a_peer_silent_for_10_s() {
         let line = wait.join().unwrap_or_else(|_| panic!("{name} failed"));
         assert!(line.contains("10 s"), "{name}: {line}");
     }
+}
+
+/// The two one-client servers.
+const ONE_TURN_SERVERS: [&str; 2] = ["one_shot_server", "basic_server"];
+
+/// A client that says `hello` to `server` (one of [`ONE_TURN_SERVERS`],
+/// listening at `addr`) gets the article's answer and close; the server
+/// ends with exit 0, the article's last lines on stdout, and on stderr
+/// exactly `let_go`, the line of each client it let go before.
+fn assert_serves_the_next(server: Proc, name: &str, addr: SocketAddr, let_go: &[String]) {
+    let mut s = connect(addr);
+    s.set_read_timeout(Some(DEADLINE * 2)).unwrap(); // after a silent client's 10 s
+    s.write_all(b"hello").unwrap();
+    let (answer, last_lines) = if name == "basic_server" {
+        (
+            "Welcome to connect !",
+            "connect to client successful\nb'hello'\nclosed\n",
+        )
+    } else {
+        (ANSWER, "接收数据的长度为: 5\n接收客户端的数据为: hello\n")
+    };
+    assert_eq!(read_to_close(&mut s), answer.as_bytes(), "{name}");
+    let exit = server.wait_exit();
+    assert_eq!(exit.code(), 0, "{name}: {exit:?}");
+    assert!(exit.stdout.ends_with(last_lines), "{name}: {exit:?}");
+    let expected: String = let_go.iter().map(|l| format!("{name}: {l}\n")).collect();
+    assert_eq!(exit.stderr, expected, "{name}");
+}
+
+/// A port scan: connect and close at once. The article's server would
+/// print `b''`, answer nobody and exit; ours waits for the next client.
+#[test]
+fn one_shot_and_basic_servers_serve_the_next_client_after_one_that_closes_without_a_word() {
+    for name in ONE_TURN_SERVERS {
+        let (server, addr) = Proc::server(&example(name), &["127.0.0.1:0"]);
+        let scan = connect_and_leave(&server, addr);
+        let line = format!("{scan} left without a word, waiting for the next client");
+        assert_serves_the_next(server, name, addr, &[line]);
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn one_shot_and_basic_servers_serve_the_next_client_after_one_that_resets() {
+    for name in ONE_TURN_SERVERS {
+        let (server, addr) = Proc::server(&example(name), &["127.0.0.1:0"]);
+        let s = connect(addr);
+        let reset = s.local_addr().unwrap();
+        // Reset once accepted, so that the server's recv sees it.
+        if name == "basic_server" {
+            server.wait_stdout("connect to client successful\n", 1);
+        } else {
+            server.wait_stdout("客户端的ip地址和端口号", 1);
+        }
+        close_with_a_reset(s);
+        server.wait_stderr(&reset.to_string());
+        let line = format!("{reset} left without a word, waiting for the next client");
+        assert_serves_the_next(server, name, addr, &[line]);
+    }
+}
+
+/// A silent client (`nc` left open) is let go after 10 s; the next one,
+/// waiting in the backlog meanwhile, is served.
+#[test]
+fn one_shot_and_basic_servers_let_a_client_silent_for_10_s_go_and_serve_the_next() {
+    let waits: Vec<_> = ONE_TURN_SERVERS
+        .map(|name| {
+            thread::spawn(move || {
+                let started = Instant::now();
+                let (server, addr) = Proc::server(&example(name), &["127.0.0.1:0"]);
+                let silent = connect(addr);
+                let quiet = silent.local_addr().unwrap();
+                let line = format!("{quiet} sent nothing for 10 s, waiting for the next client");
+                assert_serves_the_next(server, name, addr, &[line]);
+                let waited = started.elapsed();
+                assert!(
+                    waited >= Duration::from_secs(10),
+                    "{name} let go after {waited:?}"
+                );
+            })
+        })
+        .into();
+    for wait in waits {
+        wait.join().expect("a server failed");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn one_shot_and_basic_servers_pause_after_a_failed_accept() {
+    for name in ONE_TURN_SERVERS {
+        assert_failed_accepts_pause_after_the_first(&example(name), &["127.0.0.1:0"]);
+    }
+}
+
+/// Closes `s` with a reset instead of a FIN: SO_LINGER on, with a linger
+/// time of 0 (std has no call for it: libc's setsockopt).
+#[cfg(target_os = "linux")]
+fn close_with_a_reset(s: TcpStream) {
+    use std::os::fd::AsRawFd;
+    #[repr(C)]
+    struct Linger {
+        l_onoff: i32,
+        l_linger: i32,
+    }
+    unsafe extern "C" {
+        fn setsockopt(fd: i32, level: i32, name: i32, value: *const Linger, len: u32) -> i32;
+    }
+    const SOL_SOCKET: i32 = 1; // Linux's values
+    const SO_LINGER: i32 = 13;
+    let linger = Linger {
+        l_onoff: 1,
+        l_linger: 0,
+    };
+    let len = std::mem::size_of::<Linger>() as u32;
+    // SAFETY: the descriptor is the stream's own, open until it is dropped
+    // below; `linger` outlives the call, and `len` is its size.
+    let rc = unsafe { setsockopt(s.as_raw_fd(), SOL_SOCKET, SO_LINGER, &linger, len) };
+    assert_eq!(rc, 0, "SO_LINGER: {}", std::io::Error::last_os_error());
+    drop(s);
 }
 
 #[test]

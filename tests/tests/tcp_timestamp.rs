@@ -21,9 +21,13 @@ fn client(addr: SocketAddr, input: &str) -> Exit {
 
 /// A server whose clients may stay silent for 1 s (IDLE_SECS=1), and its address.
 fn server_idle_1s() -> (Proc, SocketAddr) {
+    server_with(&[("IDLE_SECS", "1")])
+}
+
+/// A server started with `env` in its environment, and its address.
+fn server_with(env: &[(&str, &str)]) -> (Proc, SocketAddr) {
     let args = [OsStr::new("server"), OsStr::new("127.0.0.1:0")];
-    let env = [("IDLE_SECS", "1")];
-    let server = Proc::start_with(&program("tcp-timestamp"), &args, &env, Stdio::piped());
+    let server = Proc::start_with(&program("tcp-timestamp"), &args, env, Stdio::piped());
     let first = server.wait_line(0);
     let addr = first
         .strip_prefix("Listening on ")
@@ -440,7 +444,13 @@ fn tcp_timestamp_server_drops_a_client_that_reads_no_answers_and_serves_the_next
         .find(|l| l.starts_with(dropped) && l.contains(&hostile_addr.to_string()))
         .map(String::from);
     let line = line.unwrap_or_else(|| server.fail("no line about the client that reads nothing"));
-    assert!(line.contains("nothing for 10 s"), "{line:?}");
+    // The server's own words: not the client's hint ("is the peer stuck, or
+    // a one-at-a-time server busy...?"), whether the last send took part
+    // of the answer or none of it.
+    assert_eq!(
+        line,
+        format!("{dropped}{hostile_addr} took nothing for 10 s of an answer: let go")
+    );
     drop(hostile);
     server.wait_stdout(
         &format!(
@@ -532,4 +542,64 @@ fn tcp_timestamp_client_with_stdout_on_a_full_disk_says_so_and_exits_1() {
         "tcp-timestamp client: cannot use the console (stdin/stdout): \
          No space left on device (os error 28)\n"
     );
+}
+
+/// A send that takes none of an answer (its 10 s ran out with the client's
+/// buffers full: EAGAIN) is the server's own line, as a send that took
+/// part of it, not the client's hint ("is the peer stuck, or a
+/// one-at-a-time server busy with another client?"). Made to happen at
+/// once: every send() of the server fails with EAGAIN (LD_PRELOAD), as the
+/// kernel picks which of the two cases a real client that reads nothing
+/// gets.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[test]
+fn tcp_timestamp_server_says_a_client_took_nothing_when_a_send_takes_none_of_an_answer() {
+    let Some(lib) = send_fails_with_eagain() else {
+        return;
+    };
+    let (server, addr) = server_with(&[("LD_PRELOAD", &lib.to_string_lossy())]);
+    let mut s = connect(addr);
+    let peer = s.local_addr().unwrap();
+    s.write_all(b"hi").unwrap();
+    expect_closed(&mut s);
+    server.wait_stderr(&format!("{peer}"));
+    assert_eq!(
+        server.stderr(),
+        format!("tcp-timestamp server: {peer} took nothing for 10 s of an answer: let go\n")
+    );
+    let _ = std::fs::remove_file(&lib);
+}
+
+/// A library whose `send` fails with EAGAIN, for LD_PRELOAD, built with the
+/// rustc beside the cargo that runs the tests; `None`, said on stderr,
+/// where that cannot be done.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn send_fails_with_eagain() -> Option<std::path::PathBuf> {
+    let source = "unsafe extern \"C\" { fn __errno_location() -> *mut i32; }
+#[unsafe(no_mangle)]
+pub extern \"C\" fn send(_: i32, _: *const u8, _: usize, _: i32) -> isize {
+    unsafe { *__errno_location() = 11 }; // EAGAIN
+    -1
+}
+";
+    let dir = std::env::temp_dir();
+    let name = format!("tcp-timestamp-send-eagain-{}", std::process::id());
+    let rs = dir.join(format!("{name}.rs"));
+    let lib = dir.join(format!("lib{name}.so"));
+    std::fs::write(&rs, source).unwrap();
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let rustc = std::path::PathBuf::from(cargo).with_file_name("rustc");
+    let built = std::process::Command::new(rustc)
+        .args(["--edition", "2024", "--crate-type", "cdylib", "-o"])
+        .arg(&lib)
+        .arg(&rs)
+        .status();
+    let _ = std::fs::remove_file(&rs);
+    match built {
+        Ok(status) if status.success() => Some(lib),
+        other => {
+            eprintln!("skipped: cannot build a library to preload ({other:?})");
+            None
+        }
+    }
 }
