@@ -689,18 +689,17 @@ pub fn run_with_input(name: &str, args: &[&str], input: &str) -> Exit {
     proc.wait_exit()
 }
 
-/// The lines a client that prompts `> ` printed between its prompts; fails
-/// unless the transcript starts and ends with a prompt.
+/// The lines a client that prompts `> ` showed, but its prompts. With
+/// stdin piped no Enter is echoed, so the client ends each prompt's line
+/// itself: its stdout is `> \n`, then what it showed for a line (nothing
+/// for a line refused), line after line, and `> \n` last. Fails unless the
+/// transcript starts and ends with such a prompt line.
 pub fn between_prompts(stdout: &str) -> Vec<&str> {
-    let body = stdout
-        .strip_prefix("> ")
-        .unwrap_or_else(|| panic!("no first prompt in {stdout:?}"));
-    let body = body
-        .strip_suffix("> ")
-        .unwrap_or_else(|| panic!("no last prompt in {stdout:?}"));
-    body.split_terminator("\n> ")
-        .map(|line| line.trim_end_matches('\n'))
-        .collect()
+    assert!(
+        stdout.starts_with("> \n") && stdout.ends_with("> \n"),
+        "not a transcript that starts and ends with a prompt line: {stdout:?}"
+    );
+    stdout.lines().filter(|l| *l != "> ").collect()
 }
 
 /// Runs a whole session of a two-role program: `NAME server 127.0.0.1:0`,
@@ -1061,18 +1060,6 @@ pub fn connect_and_leave(server: &Proc, addr: SocketAddr) -> SocketAddr {
     scan_addr
 }
 
-/// The lines between the prompts of a `> ` client that ended cleanly at
-/// end of input: exit 0, nothing on stderr, and the last prompt, still
-/// open then, ended with a newline (`> \n`), so the shell's prompt does
-/// not land after it.
-pub fn between_prompts_ended(exit: &Exit) -> Vec<&str> {
-    assert_eq!((exit.code(), exit.stderr.as_str()), (0, ""), "{exit:?}");
-    let shown = exit.stdout.strip_suffix('\n').filter(|s| s.ends_with("> "));
-    between_prompts(
-        shown.unwrap_or_else(|| panic!("the last prompt's line is not ended: {exit:?}")),
-    )
-}
-
 /// [`ESCAPES`], then DEL, the C1 control U+009B (a CSI in one character
 /// to some terminals), a tab, which stays, and `end`: every kind of
 /// control character a peer may send, for rule 3 whole.
@@ -1122,11 +1109,11 @@ pub fn assert_chat_takes_turns_until_the_client_says_88(name: &str) {
     );
     assert_eq!(
         server.stdout,
-        "收到客户端消息: hello\n请输入:收到客户端消息: how are you?\n请输入:收到客户端消息: 88\n"
+        "收到客户端消息: hello\n请输入:\n收到客户端消息: how are you?\n请输入:\n收到客户端消息: 88\n"
     );
     assert_eq!(
         client.stdout,
-        "请输入:收到服务端消息: hi there\n请输入:收到服务端消息: 你好, 客户端\n请输入:"
+        "请输入:\n收到服务端消息: hi there\n请输入:\n收到服务端消息: 你好, 客户端\n请输入:\n"
     );
     assert_eq!((server.stderr.as_str(), client.stderr.as_str()), ("", ""));
 }
@@ -1134,8 +1121,8 @@ pub fn assert_chat_takes_turns_until_the_client_says_88(name: &str) {
 /// `88` from the server ends both sides; nothing typed after it is sent.
 pub fn assert_chat_88_from_the_server_ends_both(name: &str) {
     let (server, client) = chat_session(name, "88\nnever sent\n", "hello\nnever sent\n");
-    assert_eq!(server.stdout, "收到客户端消息: hello\n请输入:");
-    assert_eq!(client.stdout, "请输入:收到服务端消息: 88\n");
+    assert_eq!(server.stdout, "收到客户端消息: hello\n请输入:\n");
+    assert_eq!(client.stdout, "请输入:\n收到服务端消息: 88\n");
     assert_eq!((server.stderr.as_str(), client.stderr.as_str()), ("", ""));
 }
 
@@ -1145,9 +1132,9 @@ pub fn assert_chat_end_of_input_at_the_client_says_88(name: &str) {
     let (server, client) = chat_session(name, "answer\n", "hello\n");
     assert_eq!(
         server.stdout,
-        "收到客户端消息: hello\n请输入:收到客户端消息: 88\n"
+        "收到客户端消息: hello\n请输入:\n收到客户端消息: 88\n"
     );
-    assert_eq!(client.stdout, "请输入:收到服务端消息: answer\n请输入:\n");
+    assert_eq!(client.stdout, "请输入:\n收到服务端消息: answer\n请输入:\n");
     assert_eq!(
         client.stderr,
         format!("{name} client: end of input, saying 88\n")
@@ -1163,7 +1150,7 @@ pub fn assert_chat_end_of_input_at_the_server_says_88(name: &str) {
         server.stderr,
         format!("{name} server: end of input, saying 88\n")
     );
-    assert_eq!(client.stdout, "请输入:收到服务端消息: 88\n");
+    assert_eq!(client.stdout, "请输入:\n收到服务端消息: 88\n");
 }
 
 // ------------------------------------------------------------- the timestamp programs
@@ -1210,41 +1197,4 @@ pub fn assert_duplex_bursts_arrive_in_order(mut server: Proc, mut client: Proc, 
     );
     assert_eq!(received(&server.stdout, "客户端").last(), Some(&"88"));
     assert_eq!((server.stderr.as_str(), client.stderr.as_str()), ("", ""));
-}
-
-// ---- tcp-chat
-
-/// [`assert_failed_accepts_pause`] timed from a failure already seen: on
-/// Linux, accept() fails at once when no descriptor is left, before any
-/// client connects, so the failures may start before the test looks, and
-/// five of them may fall within 400 ms of its first look. Here six more
-/// failures than those seen must take 400 ms or more.
-#[cfg(unix)]
-pub fn assert_failed_accepts_pause_after_the_first(path: &Path, args: &[&str]) {
-    let script = ["-c", r#"ulimit -n 4 && exec "$0" "$@""#];
-    let args: Vec<&str> = script
-        .into_iter()
-        .chain(path.to_str())
-        .chain(args.iter().copied())
-        .collect();
-    let (server, addr) = Proc::server(Path::new("/bin/sh"), &args);
-    let _waiting = connect(addr);
-    let failures = || {
-        server
-            .stderr()
-            .matches("accept failed: Too many open files")
-            .count()
-    };
-    if !eventually(|| failures() >= 1) {
-        server.fail("no failed accept");
-    }
-    let (start, seen) = (Instant::now(), failures());
-    if !eventually(|| failures() >= seen + 6) {
-        server.fail("no six more failed accepts");
-    }
-    let took = start.elapsed();
-    assert!(
-        took >= Duration::from_millis(400),
-        "six failed accepts in {took:?}: no pause between them"
-    );
 }

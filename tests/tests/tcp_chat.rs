@@ -33,62 +33,27 @@ fn after_connect(stdout: &str) -> &str {
     lines.next().unwrap_or_default()
 }
 
-/// A whole session: the server on 127.0.0.1:0 and the client, each given
-/// its typed input, then end of input; both must exit 0. Returns how they
-/// ended, the server's stdout cut to what follows its first two lines.
-fn session(server_input: &str, client_input: &str) -> (Exit, Exit) {
-    let (mut server, client, _) = run_pair("tcp-chat", server_input, client_input);
-    assert_eq!(
-        (server.code(), client.code()),
-        (0, 0),
-        "{server:?}\n{client:?}"
-    );
-    server.stdout = after_connect(&server.stdout).to_string();
-    (server, client)
-}
-
 // With stdin piped, no Enter is echoed: each prompt's line is ended by the
 // program, so a prompt and the next message never share a line.
 
 #[test]
 fn tcp_chat_takes_turns_client_first_until_the_client_says_88() {
-    let (server, client) = session("hi there\n你好, 客户端\n", "hello\nhow are you?\n88\n");
-    assert_eq!(
-        server.stdout,
-        "收到客户端消息: hello\n请输入:\n收到客户端消息: how are you?\n请输入:\n收到客户端消息: 88\n"
-    );
-    assert_eq!(
-        client.stdout,
-        "请输入:\n收到服务端消息: hi there\n请输入:\n收到服务端消息: 你好, 客户端\n请输入:\n"
-    );
-    assert_eq!((server.stderr.as_str(), client.stderr.as_str()), ("", ""));
+    assert_chat_takes_turns_until_the_client_says_88("tcp-chat");
 }
 
 #[test]
 fn tcp_chat_88_from_the_server_ends_both() {
-    let (server, client) = session("88\nnever sent\n", "hello\nnever sent\n");
-    assert_eq!(server.stdout, "收到客户端消息: hello\n请输入:\n");
-    assert_eq!(client.stdout, "请输入:\n收到服务端消息: 88\n");
-    assert_eq!((server.stderr.as_str(), client.stderr.as_str()), ("", ""));
+    assert_chat_88_from_the_server_ends_both("tcp-chat");
 }
 
 #[test]
 fn tcp_chat_end_of_input_at_the_client_says_88() {
-    let (server, client) = session("answer\n", "hello\n");
-    assert_eq!(
-        server.stdout,
-        "收到客户端消息: hello\n请输入:\n收到客户端消息: 88\n"
-    );
-    assert_eq!(client.stdout, "请输入:\n收到服务端消息: answer\n请输入:\n");
-    assert_eq!(client.stderr, "tcp-chat client: end of input, saying 88\n");
+    assert_chat_end_of_input_at_the_client_says_88("tcp-chat");
 }
 
 #[test]
 fn tcp_chat_end_of_input_at_the_server_says_88() {
-    let (server, client) = session("", "hello\nnever sent\n");
-    assert_eq!(server.stdout, "收到客户端消息: hello\n请输入:\n");
-    assert_eq!(server.stderr, "tcp-chat server: end of input, saying 88\n");
-    assert_eq!(client.stdout, "请输入:\n收到服务端消息: 88\n");
+    assert_chat_end_of_input_at_the_server_says_88("tcp-chat");
 }
 
 #[test]
@@ -399,10 +364,9 @@ fn tcp_chat_a_refusal_on_stderr_starts_a_line_of_its_own() {
     );
 }
 
-#[cfg(unix)]
 #[test]
 fn tcp_chat_server_pauses_after_a_failed_accept() {
-    assert_failed_accepts_pause_after_the_first(&program("tcp-chat"), &["server", "127.0.0.1:0"]);
+    assert_failed_accepts_pause(&program("tcp-chat"), &["server", "127.0.0.1:0"]);
 }
 
 #[cfg(unix)]
@@ -598,13 +562,9 @@ fn tcp_chat_duplex_refuses_a_line_over_1024_bytes_and_asks_again() {
 
 /// A failed accept (Windows and macOS report a client that reset in the
 /// backlog so) loses that client, not the server.
-#[cfg(unix)]
 #[test]
 fn tcp_chat_duplex_server_pauses_after_a_failed_accept_and_accepts_again() {
-    assert_failed_accepts_pause_after_the_first(
-        &example("tcp_chat_duplex"),
-        &["server", "127.0.0.1:0"],
-    );
+    assert_failed_accepts_pause(&example("tcp_chat_duplex"), &["server", "127.0.0.1:0"]);
 }
 
 /// A server that drops our SYNs: the connect gives up after 10 s, saying so.

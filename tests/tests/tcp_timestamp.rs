@@ -36,20 +36,12 @@ fn server_with(env: &[(&str, &str)]) -> (Proc, SocketAddr) {
     (server, addr)
 }
 
-/// The lines a client with piped stdin printed, but its prompts: each
-/// prompt `> ` is a line of its own (no Enter was echoed, so the client
-/// ends the prompt's line), the first and the last line are prompts.
-fn shown(stdout: &str) -> Vec<&str> {
-    assert!(
-        stdout.starts_with("> \n") && stdout.ends_with("> \n"),
-        "not a transcript that starts and ends with a prompt line: {stdout:?}"
-    );
-    stdout.lines().filter(|l| *l != "> ").collect()
-}
-
 /// The client's answers, each checked to be `[<ctime>] <text>`: the texts.
 fn answers(stdout: &str) -> Vec<&str> {
-    shown(stdout).into_iter().map(strip_stamp).collect()
+    between_prompts(stdout)
+        .into_iter()
+        .map(strip_stamp)
+        .collect()
 }
 
 /// Checks that the server still answers a well-behaved client.
@@ -171,7 +163,7 @@ fn tcp_timestamp_client_shows_only_the_first_piece_of_a_long_answer() {
     // client now refuses a line longer than the server's 1024-byte read.)
     let exit = client(addr, &format!("{}\ny\n\n", "x".repeat(1024)));
     assert_eq!(exit.code(), 0, "{exit:?}");
-    let lines = shown(&exit.stdout);
+    let lines = between_prompts(&exit.stdout);
     assert_eq!(lines.len(), 2, "{exit:?}");
     let first = strip_stamp(lines[0]);
     assert!(

@@ -45,11 +45,6 @@ fn assert_nothing_received(socket: &UdpSocket) {
     );
 }
 
-/// A UDP port where nothing is bound: one the OS just gave out, freed.
-fn unused_udp_addr() -> SocketAddr {
-    udp_socket().local_addr().unwrap()
-}
-
 /// What a hostile peer sends: [`ESCAPES`], then tab (kept), a C1 control
 /// (U+009B, a one-byte CSI to some terminals) and DEL.
 fn hostile() -> Vec<u8> {
@@ -61,61 +56,24 @@ fn hostile_shown() -> String {
     format!("{ESCAPES_SHOWN}\t\\u{{9b}}\\u{{7f}}")
 }
 
-/// A whole session of `udp-chat server` and `udp-chat client`, each given
-/// its typed input and then end of input. Returns how they ended, the
-/// server's stdout after its `Listening on ADDR` line.
-fn session(server_input: &str, client_input: &str) -> (Exit, Exit) {
-    let (mut server, client, addr) = run_pair("udp-chat", server_input, client_input);
-    let listening = format!("Listening on {addr}\n");
-    let rest = server.stdout.strip_prefix(&listening);
-    server.stdout = rest.unwrap_or_else(|| panic!("{server:?}")).to_string();
-    (server, client)
-}
-
 /// With stdin piped, no Enter is echoed after `请输入:`: the program ends
 /// the prompt's line itself, so each message is on a line of its own.
 #[test]
 fn udp_chat_takes_turns_client_first_until_the_client_says_88() {
-    let (server, client) = session("hi there\n你好, 客户端\n", "hello\nhow are you?\n88\n");
-    assert_eq!(
-        server.stdout,
-        "收到客户端消息: hello\n请输入:\n收到客户端消息: how are you?\n请输入:\n收到客户端消息: 88\n"
-    );
-    assert_eq!(
-        client.stdout,
-        "请输入:\n收到服务端消息: hi there\n请输入:\n收到服务端消息: 你好, 客户端\n请输入:\n"
-    );
-    assert_eq!((server.code(), client.code()), (0, 0));
-    assert_eq!((server.stderr.as_str(), client.stderr.as_str()), ("", ""));
+    assert_chat_takes_turns_until_the_client_says_88("udp-chat");
 }
 
 #[test]
 fn udp_chat_88_from_the_server_ends_both() {
-    let (server, client) = session("88\nnever sent\n", "hello\nnever sent\n");
-    assert_eq!(server.stdout, "收到客户端消息: hello\n请输入:\n");
-    assert_eq!(client.stdout, "请输入:\n收到服务端消息: 88\n");
-    assert_eq!((server.code(), client.code()), (0, 0));
-    assert_eq!((server.stderr.as_str(), client.stderr.as_str()), ("", ""));
+    assert_chat_88_from_the_server_ends_both("udp-chat");
 }
 
 /// End of input at `请输入:` says 88, on a line of its own: the prompt's
 /// line is ended on stdout before the notice goes to stderr.
 #[test]
 fn udp_chat_end_of_input_on_either_side_says_88_after_ending_the_prompt_line() {
-    let (server, client) = session("answer\n", "hello\n");
-    assert_eq!(
-        server.stdout,
-        "收到客户端消息: hello\n请输入:\n收到客户端消息: 88\n"
-    );
-    assert_eq!(client.stdout, "请输入:\n收到服务端消息: answer\n请输入:\n");
-    assert_eq!(client.stderr, "udp-chat client: end of input, saying 88\n");
-    assert_eq!((server.code(), client.code()), (0, 0));
-
-    let (server, client) = session("", "hello\nnever sent\n");
-    assert_eq!(server.stdout, "收到客户端消息: hello\n请输入:\n");
-    assert_eq!(server.stderr, "udp-chat server: end of input, saying 88\n");
-    assert_eq!(client.stdout, "请输入:\n收到服务端消息: 88\n");
-    assert_eq!((server.code(), client.code()), (0, 0));
+    assert_chat_end_of_input_at_the_client_says_88("udp-chat");
+    assert_chat_end_of_input_at_the_server_says_88("udp-chat");
 }
 
 /// The chat is with the first client that speaks: a stranger is neither

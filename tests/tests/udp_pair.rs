@@ -177,7 +177,7 @@ fn udp_pair_refuses_a_line_longer_than_the_peer_reads_and_never_sends_its_tail()
 
 #[test]
 fn udp_client_without_a_server_says_so() {
-    let nobody = udp_socket().local_addr().unwrap(); // bound and freed at once
+    let nobody = unused_udp_addr();
     let mut client = client(nobody);
     client.close_stdin();
     let exit = client.wait_exit();
