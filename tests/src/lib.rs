@@ -279,12 +279,24 @@ impl Proc {
     /// Starts a server and returns it with the address it bound, read from
     /// its first stdout line (`Listening on 127.0.0.1:PORT`).
     pub fn server(path: &Path, args: &[&str]) -> (Proc, SocketAddr) {
-        let proc = Proc::start(path, args);
-        let first = proc.wait_line(0);
-        let addr = first.rsplit(' ').next().and_then(|a| a.parse().ok());
-        let addr =
-            addr.unwrap_or_else(|| proc.fail(&format!("first line {first:?} names no address")));
+        Proc::server_with(path, args, &[])
+    }
+
+    /// [`Proc::server`] with environment variables `env` set (such as
+    /// `IDLE_SECS`).
+    pub fn server_with(path: &Path, args: &[&str], env: &[(&str, &str)]) -> (Proc, SocketAddr) {
+        let args: Vec<&OsStr> = args.iter().map(OsStr::new).collect();
+        let proc = Proc::start_with(path, &args, env, Stdio::piped());
+        let addr = proc.listening_addr();
         (proc, addr)
+    }
+
+    /// The address a server bound, read from its first stdout line
+    /// (`Listening on 127.0.0.1:PORT`), for a server started otherwise.
+    pub fn listening_addr(&self) -> SocketAddr {
+        let first = self.wait_line(0);
+        let addr = first.rsplit(' ').next().and_then(|a| a.parse().ok());
+        addr.unwrap_or_else(|| self.fail(&format!("first line {first:?} names no address")))
     }
 
     pub fn pid(&self) -> u32 {
@@ -1197,4 +1209,61 @@ pub fn assert_duplex_bursts_arrive_in_order(mut server: Proc, mut client: Proc, 
     );
     assert_eq!(received(&server.stdout, "客户端").last(), Some(&"88"));
     assert_eq!((server.stderr.as_str(), client.stderr.as_str()), ("", ""));
+}
+
+// ------------------------------------------------------------- failures made to happen
+
+/// A library that, preloaded into a program (`LD_PRELOAD`), makes C
+/// functions fail, for failures the OS gives rarely. Each of `calls` is a
+/// function's Rust signature (`fsync(_: i32) -> i32`); its body sets
+/// errno to `errno` and returns -1. Built with the rustc beside the cargo
+/// that runs the tests, in the temporary folder under a name of its own,
+/// removed when dropped; `None`, said on stderr, where that cannot be done.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+pub fn preload_failing(calls: &[&str], errno: i32) -> Option<Preload> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static BUILT: AtomicUsize = AtomicUsize::new(0);
+    let mut source = String::from("unsafe extern \"C\" { fn __errno_location() -> *mut i32; }\n");
+    for call in calls {
+        source.push_str(&format!(
+            "#[unsafe(no_mangle)]\npub extern \"C\" fn {call} {{\n    unsafe {{ *__errno_location() = {errno} }};\n    -1\n}}\n"
+        ));
+    }
+    let n = BUILT.fetch_add(1, Ordering::Relaxed);
+    let name = format!("tests-failing-{}-{n}", std::process::id());
+    let rs = std::env::temp_dir().join(format!("{name}.rs"));
+    let lib = Preload(std::env::temp_dir().join(format!("lib{name}.so")));
+    std::fs::write(&rs, source).expect("write the library's source");
+    let cargo = PathBuf::from(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    let built = Command::new(cargo.with_file_name("rustc"))
+        .args(["--edition", "2024", "--crate-type", "cdylib", "-o"])
+        .arg(lib.path())
+        .arg(&rs)
+        .status();
+    let _ = std::fs::remove_file(&rs);
+    match built {
+        Ok(status) if status.success() => Some(lib),
+        other => {
+            eprintln!("skipped: cannot build a library to preload ({other:?})");
+            None
+        }
+    }
+}
+
+/// A library built by [`preload_failing`]; dropping it removes the file.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+pub struct Preload(PathBuf);
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+impl Preload {
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+impl Drop for Preload {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
 }

@@ -405,12 +405,8 @@ fn chatroom_client_gives_up_connecting_after_10_s() {
 /// open) is let go after IDLE_SECS, and the next client gets the chat.
 #[test]
 fn chatroom_server_lets_a_silent_client_go_and_takes_the_next() {
-    let path = example("chatroom_server");
-    let args = [std::ffi::OsStr::new("127.0.0.1:0")];
     let env = [("IDLE_SECS", "1")];
-    let mut server = Proc::start_with(&path, &args, &env, std::process::Stdio::piped());
-    let first = server.wait_line(0);
-    let addr: SocketAddr = first.rsplit(' ').next().unwrap().parse().unwrap();
+    let (mut server, addr) = Proc::server_with(&example("chatroom_server"), &["127.0.0.1:0"], &env);
     let mut silent = connect(addr);
     let silent_port = silent.local_addr().unwrap().port();
     let mut peer = connect(addr); // waits in the backlog meanwhile

@@ -309,16 +309,8 @@ fn tcp_chat_server_waits_for_the_next_client_when_one_leaves_without_a_word() {
 /// after IDLE_SECS, and the next client gets the chat.
 #[test]
 fn tcp_chat_server_lets_a_silent_client_go_and_takes_the_next() {
-    let path = program("tcp-chat");
-    let args = ["server", "127.0.0.1:0"].map(std::ffi::OsStr::new);
-    let mut server = Proc::start_with(&path, &args, &[("IDLE_SECS", "1")], Stdio::piped());
-    let addr: SocketAddr = server
-        .wait_line(0)
-        .rsplit(' ')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let args = ["server", "127.0.0.1:0"];
+    let (mut server, addr) = Proc::server_with(&program("tcp-chat"), &args, &[("IDLE_SECS", "1")]);
     let mut silent = connect(addr);
     let silent_port = silent.local_addr().unwrap().port();
     let mut peer = connect(addr); // waits in the backlog meanwhile

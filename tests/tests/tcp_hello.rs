@@ -6,7 +6,6 @@
 use std::io::Write;
 use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::path::PathBuf;
-use std::process::Stdio;
 use std::thread;
 use std::time::{Duration, Instant};
 use tests::*;
@@ -139,11 +138,8 @@ fn hello_server_serves_others_while_a_client_says_nothing() {
 /// descriptors.
 #[test]
 fn hello_server_lets_a_client_idle_for_idle_secs_go() {
-    let path = program("tcp-hello-server");
-    let args = [std::ffi::OsStr::new("127.0.0.1:0")];
-    let server = Proc::start_with(&path, &args, &[("IDLE_SECS", "1")], Stdio::piped());
-    let first = server.wait_line(0);
-    let addr: SocketAddr = first.rsplit(' ').next().unwrap().parse().unwrap();
+    let env = [("IDLE_SECS", "1")];
+    let (server, addr) = Proc::server_with(&program("tcp-hello-server"), &["127.0.0.1:0"], &env);
     let mut idle = welcomed(addr);
     let client = idle.local_addr().unwrap();
     let started = Instant::now();
@@ -735,12 +731,7 @@ fn hello_programs_finish_their_conversation_when_stdout_is_closed() {
     // Servers: the bound address passes, then stdout is closed.
     let script_server = |name: &str| {
         let mut server = with_stdout_closed(&path_of(name), &["127.0.0.1:0"], true);
-        let first = server.wait_line(0);
-        let addr: SocketAddr = first
-            .rsplit(' ')
-            .next()
-            .and_then(|a| a.parse().ok())
-            .expect("an address");
+        let addr = server.listening_addr();
         server.close_stdin();
         (server, addr)
     };

@@ -1,9 +1,7 @@
 //! tcp-timestamp (article 004) as processes on real sockets.
 
-use std::ffi::OsStr;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener};
-use std::process::Stdio;
 use std::thread;
 use std::time::{Duration, Instant};
 use tests::*;
@@ -26,14 +24,7 @@ fn server_idle_1s() -> (Proc, SocketAddr) {
 
 /// A server started with `env` in its environment, and its address.
 fn server_with(env: &[(&str, &str)]) -> (Proc, SocketAddr) {
-    let args = [OsStr::new("server"), OsStr::new("127.0.0.1:0")];
-    let server = Proc::start_with(&program("tcp-timestamp"), &args, env, Stdio::piped());
-    let first = server.wait_line(0);
-    let addr = first
-        .strip_prefix("Listening on ")
-        .and_then(|a| a.parse().ok());
-    let addr = addr.unwrap_or_else(|| server.fail("no `Listening on ADDR` first"));
-    (server, addr)
+    Proc::server_with(&program("tcp-timestamp"), &["server", "127.0.0.1:0"], env)
 }
 
 /// The client's answers, each checked to be `[<ctime>] <text>`: the texts.
@@ -546,10 +537,12 @@ fn tcp_timestamp_client_with_stdout_on_a_full_disk_says_so_and_exits_1() {
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[test]
 fn tcp_timestamp_server_says_a_client_took_nothing_when_a_send_takes_none_of_an_answer() {
-    let Some(lib) = send_fails_with_eagain() else {
+    let send = "send(_: i32, _: *const u8, _: usize, _: i32) -> isize";
+    const EAGAIN: i32 = 11;
+    let Some(lib) = preload_failing(&[send], EAGAIN) else {
         return;
     };
-    let (server, addr) = server_with(&[("LD_PRELOAD", &lib.to_string_lossy())]);
+    let (server, addr) = server_with(&[("LD_PRELOAD", &lib.path().to_string_lossy())]);
     let mut s = connect(addr);
     let peer = s.local_addr().unwrap();
     s.write_all(b"hi").unwrap();
@@ -559,39 +552,4 @@ fn tcp_timestamp_server_says_a_client_took_nothing_when_a_send_takes_none_of_an_
         server.stderr(),
         format!("tcp-timestamp server: {peer} took nothing for 10 s of an answer: let go\n")
     );
-    let _ = std::fs::remove_file(&lib);
-}
-
-/// A library whose `send` fails with EAGAIN, for LD_PRELOAD, built with the
-/// rustc beside the cargo that runs the tests; `None`, said on stderr,
-/// where that cannot be done.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn send_fails_with_eagain() -> Option<std::path::PathBuf> {
-    let source = "unsafe extern \"C\" { fn __errno_location() -> *mut i32; }
-#[unsafe(no_mangle)]
-pub extern \"C\" fn send(_: i32, _: *const u8, _: usize, _: i32) -> isize {
-    unsafe { *__errno_location() = 11 }; // EAGAIN
-    -1
-}
-";
-    let dir = std::env::temp_dir();
-    let name = format!("tcp-timestamp-send-eagain-{}", std::process::id());
-    let rs = dir.join(format!("{name}.rs"));
-    let lib = dir.join(format!("lib{name}.so"));
-    std::fs::write(&rs, source).unwrap();
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let rustc = std::path::PathBuf::from(cargo).with_file_name("rustc");
-    let built = std::process::Command::new(rustc)
-        .args(["--edition", "2024", "--crate-type", "cdylib", "-o"])
-        .arg(&lib)
-        .arg(&rs)
-        .status();
-    let _ = std::fs::remove_file(&rs);
-    match built {
-        Ok(status) if status.success() => Some(lib),
-        other => {
-            eprintln!("skipped: cannot build a library to preload ({other:?})");
-            None
-        }
-    }
 }
