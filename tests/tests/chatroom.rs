@@ -356,14 +356,6 @@ fn chatroom_client_waits_as_long_as_the_person_at_the_server_takes_to_answer() {
     assert_eq!(exit.stderr, "");
 }
 
-/// The server pauses 100 ms after a failed accept; one that spins logs
-/// tens of thousands of failures a second and fails the check (tried by
-/// taking the pause out: 81,880 to 234,701 in the second).
-#[test]
-fn chatroom_server_pauses_after_a_failed_accept() {
-    assert_failed_accepts_pause(&example("chatroom_server"), &["127.0.0.1:0"]);
-}
-
 /// The rest of a refused line is skipped, never sent as a message of its
 /// own: here a line of 64 MiB and 10 bytes, longer than any one read.
 #[test]
