@@ -451,6 +451,11 @@ pub fn eventually(check: impl Fn() -> bool) -> bool {
 pub fn connect(addr: SocketAddr) -> TcpStream {
     let stream = TcpStream::connect_timeout(&addr, DEADLINE)
         .unwrap_or_else(|e| panic!("connect to {addr}: {e}"));
+    with_deadline(stream)
+}
+
+/// `stream` with the deadline on every read and write.
+fn with_deadline(stream: TcpStream) -> TcpStream {
     stream
         .set_read_timeout(Some(DEADLINE))
         .expect("set read timeout");
@@ -483,13 +488,7 @@ pub fn accept(listener: &TcpListener) -> TcpStream {
         }
     };
     stream.set_nonblocking(false).expect("blocking stream");
-    stream
-        .set_read_timeout(Some(DEADLINE))
-        .expect("set read timeout");
-    stream
-        .set_write_timeout(Some(DEADLINE))
-        .expect("set write timeout");
-    stream
+    with_deadline(stream)
 }
 
 /// A loopback TCP address where nothing listens, whose port the OS will
@@ -1201,12 +1200,7 @@ pub fn assert_duplex_bursts_arrive_in_order(mut server: Proc, mut client: Proc, 
     assert_eq!(received(&client.stdout(), "服务端"), from_server);
 
     client.close_stdin();
-    let (server, client) = (server.wait_exit(), client.wait_exit());
-    assert_eq!(
-        (server.code(), client.code()),
-        (0, 0),
-        "{server:?}\n{client:?}"
-    );
+    let (server, client) = both_exit_0(server, client);
     assert_eq!(received(&server.stdout, "客户端").last(), Some(&"88"));
     assert_eq!((server.stderr.as_str(), client.stderr.as_str()), ("", ""));
 }
@@ -1266,4 +1260,15 @@ impl Drop for Preload {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.0);
     }
+}
+
+/// Waits for both sides of a pair to exit and checks that both exit 0.
+pub fn both_exit_0(server: Proc, client: Proc) -> (Exit, Exit) {
+    let (server, client) = (server.wait_exit(), client.wait_exit());
+    assert_eq!(
+        (server.code(), client.code()),
+        (0, 0),
+        "{server:?}\n{client:?}"
+    );
+    (server, client)
 }

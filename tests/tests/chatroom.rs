@@ -36,12 +36,7 @@ fn chatroom_pair_takes_turns_until_the_client_chooses_0() {
     // An empty answer to 请选择 is "any key": go on. `0` quits.
     client.type_in("hello\n\nagain\n0\n");
     client.close_stdin();
-    let (server, client) = (server.wait_exit(), client.wait_exit());
-    assert_eq!(
-        (server.code(), client.code()),
-        (0, 0),
-        "{server:?}\n{client:?}"
-    );
+    let (server, client) = both_exit_0(server, client);
     let port = server
         .stdout
         .lines()
@@ -264,12 +259,7 @@ fn chatroom_pair_refuses_a_line_over_1024_bytes_and_asks_again() {
     server.wait_stdout("请输入:", 1);
     server.type_in(&format!("{}\nhi\n", "y".repeat(1025)));
     server.close_stdin();
-    let (server, client) = (server.wait_exit(), client.wait_exit());
-    assert_eq!(
-        (server.code(), client.code()),
-        (0, 0),
-        "{server:?}\n{client:?}"
-    );
+    let (server, client) = both_exit_0(server, client);
     let port = client_port(&server.stdout);
     assert_eq!(
         server.stdout,

@@ -412,12 +412,7 @@ fn tcp_chat_duplex_server_waits_for_the_next_client_when_one_leaves_at_once() {
     client.type_in("still here\n88\n");
     server.wait_stdout("收到客户端消息: 88\n", 1);
     server.close_stdin();
-    let (server, client) = (server.wait_exit(), client.wait_exit());
-    assert_eq!(
-        (server.code(), client.code()),
-        (0, 0),
-        "{server:?}\n{client:?}"
-    );
+    let (server, _) = both_exit_0(server, client);
     assert!(
         server
             .stdout
@@ -430,12 +425,7 @@ fn tcp_chat_duplex_server_waits_for_the_next_client_when_one_leaves_at_once() {
 fn tcp_chat_duplex_88_from_the_server_ends_both() {
     let (mut server, client) = duplex_pair();
     server.type_in("bye for now\n88\n");
-    let (server, client) = (server.wait_exit(), client.wait_exit());
-    assert_eq!(
-        (server.code(), client.code()),
-        (0, 0),
-        "{server:?}\n{client:?}"
-    );
+    let (_, client) = both_exit_0(server, client);
     assert_eq!(
         client.stdout,
         "收到服务端消息: bye for now\n收到服务端消息: 88\n"

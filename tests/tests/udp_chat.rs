@@ -653,12 +653,7 @@ fn udp_chats_meet_at_localhost_where_it_is_ipv6_first() {
         server.wait_stdout("收到客户端消息: hello\n", 1);
         server.type_in("88\n");
         client.wait_stdout("收到服务端消息: 88\n", 1);
-        let (server, client) = (server.wait_exit(), client.wait_exit());
-        assert_eq!(
-            (server.code(), client.code()),
-            (0, 0),
-            "{server:?}\n{client:?}"
-        );
+        both_exit_0(server, client);
     }
 }
 
