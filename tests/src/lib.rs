@@ -392,6 +392,13 @@ impl Proc {
         }
     }
 
+    /// [`Proc::wait_exit`], checked to be exit 0.
+    pub fn wait_exit_0(self) -> Exit {
+        let exit = self.wait_exit();
+        assert_eq!(exit.code(), 0, "{exit:?}");
+        exit
+    }
+
     /// Fails the test with everything the program printed.
     pub fn fail(&self, why: &str) -> ! {
         panic!(

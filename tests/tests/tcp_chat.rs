@@ -69,8 +69,7 @@ fn tcp_chat_server_speaks_the_articles_bytes_to_a_raw_client() {
     server.type_in("88\n");
     expect_bytes(&mut peer, b"88");
     expect_closed(&mut peer);
-    let exit = server.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = server.wait_exit_0();
     assert_eq!(
         exit.stdout,
         format!(
@@ -96,8 +95,7 @@ fn tcp_chat_client_speaks_the_articles_bytes_to_a_raw_server() {
     client.type_in("88\n");
     expect_bytes(&mut peer, b"88");
     expect_closed(&mut peer);
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0();
     // A trailing newline from the peer (nc sends one) is not shown twice.
     assert_eq!(
         exit.stdout,
@@ -116,8 +114,7 @@ fn tcp_chat_client_never_sends_the_tail_of_a_refused_line() {
     client.type_in(&format!("{}tail-of-it\nhello\n", "x".repeat(64 << 20)));
     expect_bytes(&mut peer, b"hello");
     peer.write_all(b"88").unwrap();
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0();
     assert_eq!(exit.stderr, REFUSED);
 }
 
@@ -129,8 +126,7 @@ fn tcp_chat_server_ends_cleanly_when_the_client_is_killed() {
     server.wait_stdout(PROMPT, 1);
     drop(client); // killed while the server's user is typing
     server.type_in("anyone there?\n");
-    let exit = server.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = server.wait_exit_0();
     assert!(
         exit.stderr
             .starts_with("tcp-chat server: client 127.0.0.1:"),
@@ -150,8 +146,7 @@ fn tcp_chat_client_ends_cleanly_when_the_server_is_killed() {
     client.type_in("hello\n");
     server.wait_stdout(PROMPT, 1);
     drop(server); // killed while the client waits for its answer
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0();
     assert_eq!(exit.stdout, "请输入:\n");
     assert_eq!(
         exit.stderr,
@@ -251,8 +246,7 @@ fn tcp_chat_server_shows_escape_sequences_escaped() {
     server.wait_stdout(PROMPT, 1);
     drop(peer);
     server.type_in("anyone there?\n");
-    let exit = server.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = server.wait_exit_0();
     assert_eq!(
         after_connect(&exit.stdout),
         format!("收到客户端消息: {HOSTILE_SHOWN}\n{PROMPT}\n")
@@ -270,8 +264,7 @@ fn tcp_chat_client_shows_escape_sequences_escaped() {
     client.wait_stdout(PROMPT, 2);
     client.type_in("88\n");
     expect_bytes(&mut peer, b"88");
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0();
     assert_eq!(
         exit.stdout,
         format!("{PROMPT}\n收到服务端消息: {HOSTILE_SHOWN}\n{PROMPT}\n")
@@ -288,8 +281,7 @@ fn tcp_chat_server_waits_for_the_next_client_when_one_leaves_without_a_word() {
     server.type_in("88\n");
     expect_bytes(&mut peer, b"88");
     expect_closed(&mut peer);
-    let exit = server.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = server.wait_exit_0();
     let port = peer.local_addr().unwrap().port();
     assert_eq!(
         exit.stdout,
@@ -319,8 +311,7 @@ fn tcp_chat_server_lets_a_silent_client_go_and_takes_the_next() {
     expect_closed(&mut silent); // let go
     server.type_in("88\n");
     expect_bytes(&mut peer, b"88");
-    let exit = server.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = server.wait_exit_0();
     assert_eq!(
         exit.stderr,
         format!(
@@ -346,8 +337,7 @@ fn tcp_chat_a_refusal_on_stderr_starts_a_line_of_its_own() {
     let mut peer = accept(&listener);
     expect_bytes(&mut peer, b"hello");
     drop(peer);
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0();
     assert_eq!(
         exit.stdout,
         format!(
@@ -441,8 +431,7 @@ fn tcp_chat_duplex_ends_each_message_with_a_newline_on_the_wire() {
     expect_bytes(&mut peer, b"one\ntwo\n");
     peer.write_all(b"thr").unwrap();
     peer.write_all(b"ee\n88\n").unwrap();
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0();
     assert_eq!(exit.stdout, "收到服务端消息: three\n收到服务端消息: 88\n");
 }
 
@@ -454,8 +443,7 @@ fn tcp_chat_duplex_leaves_a_peer_that_never_closes_a_few_seconds_after_its_88() 
     client.close_stdin(); // end of input says 88
     expect_bytes(&mut peer, b"88\n");
     expect_closed(&mut peer); // the client's sending half is shut down...
-    let exit = client.wait_exit(); // ...and this peer never closes its own
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0(); // ...and this peer never closes its own
     assert_eq!(exit.stdout, "");
     assert_eq!(
         exit.stderr,
@@ -473,8 +461,7 @@ fn tcp_chat_duplex_server_shows_escapes_and_says_when_the_client_leaves_without_
     peer.write_all(&[HOSTILE, b"\n"].concat()).unwrap();
     server.wait_stdout("收到客户端消息", 1);
     drop(peer);
-    let exit = server.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = server.wait_exit_0();
     assert_eq!(
         exit.stdout,
         format!(
@@ -497,8 +484,7 @@ fn tcp_chat_duplex_client_shows_escapes_and_says_when_the_server_leaves_without_
     peer.write_all(&[ESCAPES, b"\n"].concat()).unwrap();
     client.wait_stdout("收到服务端消息", 1);
     drop(peer);
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0();
     assert_eq!(exit.stdout, format!("收到服务端消息: {ESCAPES_SHOWN}\n"));
     assert_eq!(
         exit.stderr,
@@ -534,8 +520,7 @@ fn tcp_chat_duplex_refuses_a_line_over_1024_bytes_and_asks_again() {
     client.type_in(&format!("{}tail-of-it\nhello\n", "x".repeat(64 << 10)));
     expect_bytes(&mut peer, b"hello\n");
     peer.write_all(b"88\n").unwrap();
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0();
     assert_eq!(
         exit.stderr,
         "tcp_chat_duplex client: not sent: a line is at most 1024 bytes, what the peer reads at once; type less\n"
@@ -660,8 +645,7 @@ fn tcp_chat_duplex_client_shows_what_came_just_before_a_reset() {
     peer.set_read_timeout(Some(DEADLINE)).unwrap();
     peer.peek(&mut [0; 1]).unwrap();
     drop(peer);
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0();
     assert_eq!(exit.stdout, "收到服务端消息: half a sent\n");
     assert_eq!(
         exit.stderr,

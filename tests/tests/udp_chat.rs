@@ -94,8 +94,7 @@ fn udp_chat_server_keeps_to_its_first_client_and_ignores_strangers() {
     server.wait_stdout("收到客户端消息: more\n", 1);
     server.type_in("88\n");
     assert_eq!(recv(&client), (b"88".to_vec(), addr));
-    let exit = server.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = server.wait_exit_0();
     assert_eq!(
         exit.stdout,
         format!(
@@ -129,8 +128,7 @@ fn udp_chat_client_speaks_the_articles_bytes_to_a_raw_server() {
     client.wait_stdout("收到服务端消息", 2);
     client.type_in("88\n");
     assert_eq!(recv(&peer), (b"88".to_vec(), from));
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0();
     assert_eq!(
         exit.stdout,
         "请输入:\n收到服务端消息: \u{fffd}ok\n请输入:\n请输入:\n收到服务端消息: \n请输入:\n"
@@ -147,8 +145,7 @@ fn udp_chat_client_hears_its_server_only() {
     client.wait_stdout("收到服务端消息", 1);
     client.type_in("88\n");
     assert_eq!(recv(&peer), (b"88".to_vec(), client_addr));
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0();
     assert_eq!(
         exit.stdout,
         "请输入:\n收到服务端消息: the real one\n请输入:\n"
@@ -249,8 +246,7 @@ fn udp_chat_client_ends_cleanly_when_the_server_has_gone() {
     client.wait_stdout("收到服务端消息: hi\n", 1);
     drop(server); // killed while the client's user is typing
     client.type_in("still there?\n");
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0();
     assert_eq!(
         exit.stderr,
         format!("udp-chat client: {addr} has gone, the chat is over\n")
@@ -319,8 +315,7 @@ fn udp_chat_duplex_server_says_when_nobody_has_spoken_yet() {
     server.wait_stdout("收到客户端消息: me\n", 1);
     server.type_in("88\n");
     assert_eq!(recv(&peer), (b"88".to_vec(), addr));
-    let exit = server.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    server.wait_exit_0();
 }
 
 /// As udp-chat's server: the first client that speaks is the only one
@@ -339,8 +334,7 @@ fn udp_chat_duplex_server_keeps_to_its_first_client_and_ignores_strangers() {
     assert_eq!(recv(&client), (b"to my client".to_vec(), addr));
     server.close_stdin();
     assert_eq!(recv(&client), (b"88".to_vec(), addr));
-    let exit = server.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = server.wait_exit_0();
     assert_eq!(
         exit.stdout,
         format!("Listening on {addr}\n收到客户端消息: hello\n收到客户端消息: again\n")
@@ -354,8 +348,7 @@ fn udp_chat_duplex_client_hears_its_server_only() {
     let (client, peer, client_addr) = client_beset_by_a_stranger(&example("udp_chat_duplex"));
     client.wait_stdout("收到服务端消息: the real one\n", 1);
     peer.send_to(b"88", client_addr).unwrap();
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0();
     assert_eq!(
         exit.stdout,
         "收到服务端消息: the real one\n收到服务端消息: 88\n"
@@ -411,8 +404,7 @@ fn udp_chat_duplex_client_ends_cleanly_when_the_server_has_gone() {
     client.wait_stdout("收到服务端消息: hi\n", 1);
     drop(server);
     client.type_in("still there?\n");
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0();
     assert_eq!(
         exit.stderr,
         format!("udp_chat_duplex client: {addr} has gone, the chat is over\n")
@@ -516,8 +508,7 @@ fn udp_chat_duplex_ends_cleanly_when_stdin_ends_in_a_long_line() {
     client.type_in(&"\0".repeat(4 << 20));
     client.close_stdin();
     assert_eq!(recv(&peer).0, b"88");
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0();
     assert_eq!(
         exit.stderr,
         "udp_chat_duplex client: not sent: a line is at most 1024 bytes; type less\n"
@@ -679,8 +670,7 @@ fn udp_chat_duplex_server_ends_cleanly_when_its_client_has_gone() {
             thread::sleep(Duration::from_millis(10));
         }
     }
-    let exit = server.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = server.wait_exit_0();
     assert_eq!(
         exit.stderr,
         format!("udp_chat_duplex server: {peer_addr} has gone, the chat is over\n")
