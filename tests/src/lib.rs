@@ -723,7 +723,7 @@ pub fn between_prompts(stdout: &str) -> Vec<&str> {
 /// Runs a whole session of a two-role program: `NAME server 127.0.0.1:0`,
 /// then `NAME client ADDR`, each given its typed input and then end of
 /// input. Returns how the server and the client ended, and the address.
-pub fn run_pair(name: &str, server_input: &str, client_input: &str) -> (Exit, Exit, SocketAddr) {
+fn run_pair(name: &str, server_input: &str, client_input: &str) -> (Exit, Exit, SocketAddr) {
     let (mut server, addr) = Proc::server(&program(name), &["server", "127.0.0.1:0"]);
     server.type_in(server_input);
     server.close_stdin();
