@@ -375,21 +375,8 @@ impl Proc {
     }
 
     /// Waits for the program to exit by itself, then returns all it printed.
-    pub fn wait_exit(mut self) -> Exit {
-        // The pipes reach end of file when the process has exited, so the
-        // wait needs no polling; after that `wait()` returns at once.
-        let deadline = Instant::now() + DEADLINE;
-        let closed =
-            self.stdout.wait(deadline, |_, eof| eof) && self.stderr.wait(deadline, |_, eof| eof);
-        if !closed {
-            self.fail(&format!("did not exit within {DEADLINE:?}"));
-        }
-        let status = self.child.wait().expect("wait for the child");
-        Exit {
-            status,
-            stdout: self.stdout(),
-            stderr: self.stderr(),
-        }
+    pub fn wait_exit(self) -> Exit {
+        self.wait_exit_after(Duration::ZERO)
     }
 
     /// [`Proc::wait_exit`], checked to be exit 0.
@@ -811,6 +798,8 @@ impl Proc {
     /// after `patience` (a read timeout of 10 s on a silent peer): the
     /// deadline is `patience` plus [`DEADLINE`].
     pub fn wait_exit_after(mut self, patience: Duration) -> Exit {
+        // The pipes reach end of file when the process has exited, so the
+        // wait needs no polling; after that `wait()` returns at once.
         let deadline = Instant::now() + patience + DEADLINE;
         let closed =
             self.stdout.wait(deadline, |_, eof| eof) && self.stderr.wait(deadline, |_, eof| eof);
