@@ -279,12 +279,24 @@ impl Proc {
     /// Starts a server and returns it with the address it bound, read from
     /// its first stdout line (`Listening on 127.0.0.1:PORT`).
     pub fn server(path: &Path, args: &[&str]) -> (Proc, SocketAddr) {
-        let proc = Proc::start(path, args);
-        let first = proc.wait_line(0);
-        let addr = first.rsplit(' ').next().and_then(|a| a.parse().ok());
-        let addr =
-            addr.unwrap_or_else(|| proc.fail(&format!("first line {first:?} names no address")));
+        Proc::server_with(path, args, &[])
+    }
+
+    /// [`Proc::server`] with environment variables `env` set (such as
+    /// `IDLE_SECS`).
+    pub fn server_with(path: &Path, args: &[&str], env: &[(&str, &str)]) -> (Proc, SocketAddr) {
+        let args: Vec<&OsStr> = args.iter().map(OsStr::new).collect();
+        let proc = Proc::start_with(path, &args, env, Stdio::piped());
+        let addr = proc.listening_addr();
         (proc, addr)
+    }
+
+    /// The address a server bound, read from its first stdout line
+    /// (`Listening on 127.0.0.1:PORT`), for a server started otherwise.
+    pub fn listening_addr(&self) -> SocketAddr {
+        let first = self.wait_line(0);
+        let addr = first.rsplit(' ').next().and_then(|a| a.parse().ok());
+        addr.unwrap_or_else(|| self.fail(&format!("first line {first:?} names no address")))
     }
 
     pub fn pid(&self) -> u32 {
@@ -363,21 +375,15 @@ impl Proc {
     }
 
     /// Waits for the program to exit by itself, then returns all it printed.
-    pub fn wait_exit(mut self) -> Exit {
-        // The pipes reach end of file when the process has exited, so the
-        // wait needs no polling; after that `wait()` returns at once.
-        let deadline = Instant::now() + DEADLINE;
-        let closed =
-            self.stdout.wait(deadline, |_, eof| eof) && self.stderr.wait(deadline, |_, eof| eof);
-        if !closed {
-            self.fail(&format!("did not exit within {DEADLINE:?}"));
-        }
-        let status = self.child.wait().expect("wait for the child");
-        Exit {
-            status,
-            stdout: self.stdout(),
-            stderr: self.stderr(),
-        }
+    pub fn wait_exit(self) -> Exit {
+        self.wait_exit_after(Duration::ZERO)
+    }
+
+    /// [`Proc::wait_exit`], checked to be exit 0.
+    pub fn wait_exit_0(self) -> Exit {
+        let exit = self.wait_exit();
+        assert_eq!(exit.code(), 0, "{exit:?}");
+        exit
     }
 
     /// Fails the test with everything the program printed.
@@ -439,6 +445,11 @@ pub fn eventually(check: impl Fn() -> bool) -> bool {
 pub fn connect(addr: SocketAddr) -> TcpStream {
     let stream = TcpStream::connect_timeout(&addr, DEADLINE)
         .unwrap_or_else(|e| panic!("connect to {addr}: {e}"));
+    with_deadline(stream)
+}
+
+/// `stream` with the deadline on every read and write.
+fn with_deadline(stream: TcpStream) -> TcpStream {
     stream
         .set_read_timeout(Some(DEADLINE))
         .expect("set read timeout");
@@ -471,13 +482,7 @@ pub fn accept(listener: &TcpListener) -> TcpStream {
         }
     };
     stream.set_nonblocking(false).expect("blocking stream");
-    stream
-        .set_read_timeout(Some(DEADLINE))
-        .expect("set read timeout");
-    stream
-        .set_write_timeout(Some(DEADLINE))
-        .expect("set write timeout");
-    stream
+    with_deadline(stream)
 }
 
 /// A loopback TCP address where nothing listens, whose port the OS will
@@ -689,24 +694,23 @@ pub fn run_with_input(name: &str, args: &[&str], input: &str) -> Exit {
     proc.wait_exit()
 }
 
-/// The lines a client that prompts `> ` printed between its prompts; fails
-/// unless the transcript starts and ends with a prompt.
+/// The lines a client that prompts `> ` showed, but its prompts. With
+/// stdin piped no Enter is echoed, so the client ends each prompt's line
+/// itself: its stdout is `> \n`, then what it showed for a line (nothing
+/// for a line refused), line after line, and `> \n` last. Fails unless the
+/// transcript starts and ends with such a prompt line.
 pub fn between_prompts(stdout: &str) -> Vec<&str> {
-    let body = stdout
-        .strip_prefix("> ")
-        .unwrap_or_else(|| panic!("no first prompt in {stdout:?}"));
-    let body = body
-        .strip_suffix("> ")
-        .unwrap_or_else(|| panic!("no last prompt in {stdout:?}"));
-    body.split_terminator("\n> ")
-        .map(|line| line.trim_end_matches('\n'))
-        .collect()
+    assert!(
+        stdout.starts_with("> \n") && stdout.ends_with("> \n"),
+        "not a transcript that starts and ends with a prompt line: {stdout:?}"
+    );
+    stdout.lines().filter(|l| *l != "> ").collect()
 }
 
 /// Runs a whole session of a two-role program: `NAME server 127.0.0.1:0`,
 /// then `NAME client ADDR`, each given its typed input and then end of
 /// input. Returns how the server and the client ended, and the address.
-pub fn run_pair(name: &str, server_input: &str, client_input: &str) -> (Exit, Exit, SocketAddr) {
+fn run_pair(name: &str, server_input: &str, client_input: &str) -> (Exit, Exit, SocketAddr) {
     let (mut server, addr) = Proc::server(&program(name), &["server", "127.0.0.1:0"]);
     server.type_in(server_input);
     server.close_stdin();
@@ -794,6 +798,8 @@ impl Proc {
     /// after `patience` (a read timeout of 10 s on a silent peer): the
     /// deadline is `patience` plus [`DEADLINE`].
     pub fn wait_exit_after(mut self, patience: Duration) -> Exit {
+        // The pipes reach end of file when the process has exited, so the
+        // wait needs no polling; after that `wait()` returns at once.
         let deadline = Instant::now() + patience + DEADLINE;
         let closed =
             self.stdout.wait(deadline, |_, eof| eof) && self.stderr.wait(deadline, |_, eof| eof);
@@ -1061,18 +1067,6 @@ pub fn connect_and_leave(server: &Proc, addr: SocketAddr) -> SocketAddr {
     scan_addr
 }
 
-/// The lines between the prompts of a `> ` client that ended cleanly at
-/// end of input: exit 0, nothing on stderr, and the last prompt, still
-/// open then, ended with a newline (`> \n`), so the shell's prompt does
-/// not land after it.
-pub fn between_prompts_ended(exit: &Exit) -> Vec<&str> {
-    assert_eq!((exit.code(), exit.stderr.as_str()), (0, ""), "{exit:?}");
-    let shown = exit.stdout.strip_suffix('\n').filter(|s| s.ends_with("> "));
-    between_prompts(
-        shown.unwrap_or_else(|| panic!("the last prompt's line is not ended: {exit:?}")),
-    )
-}
-
 /// [`ESCAPES`], then DEL, the C1 control U+009B (a CSI in one character
 /// to some terminals), a tab, which stays, and `end`: every kind of
 /// control character a peer may send, for rule 3 whole.
@@ -1122,11 +1116,11 @@ pub fn assert_chat_takes_turns_until_the_client_says_88(name: &str) {
     );
     assert_eq!(
         server.stdout,
-        "收到客户端消息: hello\n请输入:收到客户端消息: how are you?\n请输入:收到客户端消息: 88\n"
+        "收到客户端消息: hello\n请输入:\n收到客户端消息: how are you?\n请输入:\n收到客户端消息: 88\n"
     );
     assert_eq!(
         client.stdout,
-        "请输入:收到服务端消息: hi there\n请输入:收到服务端消息: 你好, 客户端\n请输入:"
+        "请输入:\n收到服务端消息: hi there\n请输入:\n收到服务端消息: 你好, 客户端\n请输入:\n"
     );
     assert_eq!((server.stderr.as_str(), client.stderr.as_str()), ("", ""));
 }
@@ -1134,8 +1128,8 @@ pub fn assert_chat_takes_turns_until_the_client_says_88(name: &str) {
 /// `88` from the server ends both sides; nothing typed after it is sent.
 pub fn assert_chat_88_from_the_server_ends_both(name: &str) {
     let (server, client) = chat_session(name, "88\nnever sent\n", "hello\nnever sent\n");
-    assert_eq!(server.stdout, "收到客户端消息: hello\n请输入:");
-    assert_eq!(client.stdout, "请输入:收到服务端消息: 88\n");
+    assert_eq!(server.stdout, "收到客户端消息: hello\n请输入:\n");
+    assert_eq!(client.stdout, "请输入:\n收到服务端消息: 88\n");
     assert_eq!((server.stderr.as_str(), client.stderr.as_str()), ("", ""));
 }
 
@@ -1145,9 +1139,9 @@ pub fn assert_chat_end_of_input_at_the_client_says_88(name: &str) {
     let (server, client) = chat_session(name, "answer\n", "hello\n");
     assert_eq!(
         server.stdout,
-        "收到客户端消息: hello\n请输入:收到客户端消息: 88\n"
+        "收到客户端消息: hello\n请输入:\n收到客户端消息: 88\n"
     );
-    assert_eq!(client.stdout, "请输入:收到服务端消息: answer\n请输入:\n");
+    assert_eq!(client.stdout, "请输入:\n收到服务端消息: answer\n请输入:\n");
     assert_eq!(
         client.stderr,
         format!("{name} client: end of input, saying 88\n")
@@ -1163,7 +1157,7 @@ pub fn assert_chat_end_of_input_at_the_server_says_88(name: &str) {
         server.stderr,
         format!("{name} server: end of input, saying 88\n")
     );
-    assert_eq!(client.stdout, "请输入:收到服务端消息: 88\n");
+    assert_eq!(client.stdout, "请输入:\n收到服务端消息: 88\n");
 }
 
 // ------------------------------------------------------------- the timestamp programs
@@ -1202,49 +1196,75 @@ pub fn assert_duplex_bursts_arrive_in_order(mut server: Proc, mut client: Proc, 
     assert_eq!(received(&client.stdout(), "服务端"), from_server);
 
     client.close_stdin();
+    let (server, client) = both_exit_0(server, client);
+    assert_eq!(received(&server.stdout, "客户端").last(), Some(&"88"));
+    assert_eq!((server.stderr.as_str(), client.stderr.as_str()), ("", ""));
+}
+
+// ------------------------------------------------------------- failures made to happen
+
+/// A library that, preloaded into a program (`LD_PRELOAD`), makes C
+/// functions fail, for failures the OS gives rarely. Each of `calls` is a
+/// function's Rust signature (`fsync(_: i32) -> i32`); its body sets
+/// errno to `errno` and returns -1. Built with the rustc beside the cargo
+/// that runs the tests, in the temporary folder under a name of its own,
+/// removed when dropped; `None`, said on stderr, where that cannot be done.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+pub fn preload_failing(calls: &[&str], errno: i32) -> Option<Preload> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static BUILT: AtomicUsize = AtomicUsize::new(0);
+    let mut source = String::from("unsafe extern \"C\" { fn __errno_location() -> *mut i32; }\n");
+    for call in calls {
+        source.push_str(&format!(
+            "#[unsafe(no_mangle)]\npub extern \"C\" fn {call} {{\n    unsafe {{ *__errno_location() = {errno} }};\n    -1\n}}\n"
+        ));
+    }
+    let n = BUILT.fetch_add(1, Ordering::Relaxed);
+    let name = format!("tests-failing-{}-{n}", std::process::id());
+    let rs = std::env::temp_dir().join(format!("{name}.rs"));
+    let lib = Preload(std::env::temp_dir().join(format!("lib{name}.so")));
+    std::fs::write(&rs, source).expect("write the library's source");
+    let cargo = PathBuf::from(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    let built = Command::new(cargo.with_file_name("rustc"))
+        .args(["--edition", "2024", "--crate-type", "cdylib", "-o"])
+        .arg(lib.path())
+        .arg(&rs)
+        .status();
+    let _ = std::fs::remove_file(&rs);
+    match built {
+        Ok(status) if status.success() => Some(lib),
+        other => {
+            eprintln!("skipped: cannot build a library to preload ({other:?})");
+            None
+        }
+    }
+}
+
+/// A library built by [`preload_failing`]; dropping it removes the file.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+pub struct Preload(PathBuf);
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+impl Preload {
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+impl Drop for Preload {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// Waits for both sides of a pair to exit and checks that both exit 0.
+pub fn both_exit_0(server: Proc, client: Proc) -> (Exit, Exit) {
     let (server, client) = (server.wait_exit(), client.wait_exit());
     assert_eq!(
         (server.code(), client.code()),
         (0, 0),
         "{server:?}\n{client:?}"
     );
-    assert_eq!(received(&server.stdout, "客户端").last(), Some(&"88"));
-    assert_eq!((server.stderr.as_str(), client.stderr.as_str()), ("", ""));
-}
-
-// ---- tcp-chat
-
-/// [`assert_failed_accepts_pause`] timed from a failure already seen: on
-/// Linux, accept() fails at once when no descriptor is left, before any
-/// client connects, so the failures may start before the test looks, and
-/// five of them may fall within 400 ms of its first look. Here six more
-/// failures than those seen must take 400 ms or more.
-#[cfg(unix)]
-pub fn assert_failed_accepts_pause_after_the_first(path: &Path, args: &[&str]) {
-    let script = ["-c", r#"ulimit -n 4 && exec "$0" "$@""#];
-    let args: Vec<&str> = script
-        .into_iter()
-        .chain(path.to_str())
-        .chain(args.iter().copied())
-        .collect();
-    let (server, addr) = Proc::server(Path::new("/bin/sh"), &args);
-    let _waiting = connect(addr);
-    let failures = || {
-        server
-            .stderr()
-            .matches("accept failed: Too many open files")
-            .count()
-    };
-    if !eventually(|| failures() >= 1) {
-        server.fail("no failed accept");
-    }
-    let (start, seen) = (Instant::now(), failures());
-    if !eventually(|| failures() >= seen + 6) {
-        server.fail("no six more failed accepts");
-    }
-    let took = start.elapsed();
-    assert!(
-        took >= Duration::from_millis(400),
-        "six failed accepts in {took:?}: no pause between them"
-    );
+    (server, client)
 }

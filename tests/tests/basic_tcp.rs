@@ -17,8 +17,7 @@ fn basic_server_prints_the_article_lines_and_answers_welcome_to_connect() {
     s.write_all(HELLO).unwrap();
     // The answer, then the close: nothing more comes on the connection.
     assert_eq!(read_to_close(&mut s), WELCOME);
-    let exit = server.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = server.wait_exit_0();
     assert_eq!(
         exit.stdout,
         format!(
@@ -51,8 +50,7 @@ fn basic_client_sends_hello_and_prints_the_answer_between_the_article_lines() {
     s.write_all(WELCOME).unwrap();
     // The client closes after one answer, having sent nothing more.
     expect_closed(&mut s);
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0();
     assert_eq!(
         exit.stdout,
         "connect to server successful\nWelcome to connect !\nclosed\n"
@@ -98,8 +96,7 @@ fn basic_client_shows_an_answer_without_its_one_trailing_newline() {
     let mut s = accept(&listener);
     expect_bytes(&mut s, HELLO);
     s.write_all(b"Welcome to connect !\r\n").unwrap();
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0();
     assert_eq!(
         exit.stdout,
         "connect to server successful\nWelcome to connect !\nclosed\n"

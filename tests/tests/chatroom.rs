@@ -36,12 +36,7 @@ fn chatroom_pair_takes_turns_until_the_client_chooses_0() {
     // An empty answer to 请选择 is "any key": go on. `0` quits.
     client.type_in("hello\n\nagain\n0\n");
     client.close_stdin();
-    let (server, client) = (server.wait_exit(), client.wait_exit());
-    assert_eq!(
-        (server.code(), client.code()),
-        (0, 0),
-        "{server:?}\n{client:?}"
-    );
+    let (server, client) = both_exit_0(server, client);
     let port = server
         .stdout
         .lines()
@@ -88,8 +83,7 @@ fn chatroom_server_speaks_the_articles_bytes_and_shows_what_it_got_as_python_byt
     server.wait_stdout("请输入:", 3);
     server.close_stdin();
     expect_closed(&mut peer);
-    let exit = server.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = server.wait_exit_0();
     assert_eq!(
         exit.stdout,
         format!(
@@ -115,8 +109,7 @@ fn chatroom_server_waits_for_the_next_client_when_one_leaves_without_a_word() {
     server.type_in("bye\n");
     expect_bytes(&mut peer, b"bye");
     drop(peer); // the article's server would go on printing b'' and prompting
-    let exit = server.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = server.wait_exit_0();
     assert_eq!(
         exit.stdout,
         format!(
@@ -151,8 +144,7 @@ fn chatroom_client_reads_the_welcome_first_so_each_answer_comes_in_its_turn_and_
     client.wait_stdout(CHOOSE, 2);
     client.type_in("0\n");
     expect_closed(&mut peer);
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0();
     assert_eq!(
         exit.stdout,
         format!(
@@ -173,8 +165,7 @@ fn chatroom_client_says_nothing_received_when_the_server_closes() {
     client.type_in("hello\n");
     expect_bytes(&mut peer, b"hello");
     drop(peer);
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0();
     assert_eq!(
         exit.stdout,
         "连接成功!\n收到服务端内容:\nb'welcome to connect !'\n请输入:\n已发送!\n未收到数据\n"
@@ -193,8 +184,7 @@ fn chatroom_client_quits_at_end_of_input() {
     peer.write_all(WELCOME).unwrap();
     client.close_stdin();
     expect_closed(&mut peer);
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0();
     assert_eq!(
         exit.stdout,
         "连接成功!\n收到服务端内容:\nb'welcome to connect !'\n请输入:\n"
@@ -264,12 +254,7 @@ fn chatroom_pair_refuses_a_line_over_1024_bytes_and_asks_again() {
     server.wait_stdout("请输入:", 1);
     server.type_in(&format!("{}\nhi\n", "y".repeat(1025)));
     server.close_stdin();
-    let (server, client) = (server.wait_exit(), client.wait_exit());
-    assert_eq!(
-        (server.code(), client.code()),
-        (0, 0),
-        "{server:?}\n{client:?}"
-    );
+    let (server, client) = both_exit_0(server, client);
     let port = client_port(&server.stdout);
     assert_eq!(
         server.stdout,
@@ -345,8 +330,7 @@ fn chatroom_client_waits_as_long_as_the_person_at_the_server_takes_to_answer() {
     let gave_up = unwelcomed.wait_exit_after(Duration::from_secs(10));
     assert_eq!(gave_up.code(), 1, "{gave_up:?}");
     peer.write_all(b"at last").unwrap();
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0();
     assert_eq!(
         exit.stdout,
         format!(
@@ -354,12 +338,6 @@ fn chatroom_client_waits_as_long_as_the_person_at_the_server_takes_to_answer() {
         )
     );
     assert_eq!(exit.stderr, "");
-}
-
-#[cfg(unix)]
-#[test]
-fn chatroom_server_pauses_after_a_failed_accept() {
-    assert_failed_accepts_pause_after_the_first(&example("chatroom_server"), &["127.0.0.1:0"]);
 }
 
 /// The rest of a refused line is skipped, never sent as a message of its
@@ -373,8 +351,7 @@ fn chatroom_client_never_sends_the_tail_of_a_refused_line() {
     client.type_in(&format!("{}tail-of-it\nhello\n", "x".repeat(64 << 20)));
     expect_bytes(&mut peer, b"hello");
     drop(peer);
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0();
     assert!(
         exit.stderr
             .starts_with(&format!("chatroom_client: {REFUSED}\n")),
@@ -403,12 +380,8 @@ fn chatroom_client_gives_up_connecting_after_10_s() {
 /// open) is let go after IDLE_SECS, and the next client gets the chat.
 #[test]
 fn chatroom_server_lets_a_silent_client_go_and_takes_the_next() {
-    let path = example("chatroom_server");
-    let args = [std::ffi::OsStr::new("127.0.0.1:0")];
     let env = [("IDLE_SECS", "1")];
-    let mut server = Proc::start_with(&path, &args, &env, std::process::Stdio::piped());
-    let first = server.wait_line(0);
-    let addr: SocketAddr = first.rsplit(' ').next().unwrap().parse().unwrap();
+    let (mut server, addr) = Proc::server_with(&example("chatroom_server"), &["127.0.0.1:0"], &env);
     let mut silent = connect(addr);
     let silent_port = silent.local_addr().unwrap().port();
     let mut peer = connect(addr); // waits in the backlog meanwhile
@@ -421,8 +394,7 @@ fn chatroom_server_lets_a_silent_client_go_and_takes_the_next() {
     expect_bytes(&mut peer, b"hi");
     let port = peer.local_addr().unwrap().port();
     drop(peer);
-    let exit = server.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = server.wait_exit_0();
     assert_eq!(
         exit.stderr,
         format!(

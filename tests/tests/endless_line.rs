@@ -244,7 +244,7 @@ fn start(k: &Keyboard, stdin: Stdio) -> (Proc, Wire) {
         }
         Role::TcpServer { welcome, first } => {
             let proc = Proc::start_stdin(&k.path, &args_and(k, "127.0.0.1:0"), stdin);
-            let addr = listening_addr(&proc);
+            let addr = proc.listening_addr();
             let mut s = connect(addr);
             expect_bytes(&mut s, welcome);
             s.write_all(first).expect("speak first");
@@ -252,7 +252,7 @@ fn start(k: &Keyboard, stdin: Stdio) -> (Proc, Wire) {
         }
         Role::UdpServer { welcome } => {
             let proc = Proc::start_stdin(&k.path, &args_and(k, "127.0.0.1:0"), stdin);
-            let addr = listening_addr(&proc);
+            let addr = proc.listening_addr();
             let socket = udp_socket();
             socket.send_to(b"hello", addr).expect("speak first");
             let mut wire = Wire::Udp(socket, Some(addr));
@@ -267,13 +267,6 @@ fn start(k: &Keyboard, stdin: Stdio) -> (Proc, Wire) {
 /// `k`'s arguments, then `addr`.
 fn args_and<'a>(k: &Keyboard, addr: &'a str) -> Vec<&'a str> {
     [k.args, &[addr]].concat()
-}
-
-/// The address in a server's first line, `Listening on 127.0.0.1:PORT`.
-fn listening_addr(proc: &Proc) -> SocketAddr {
-    let first = proc.wait_line(0);
-    let addr = first.rsplit(' ').next().and_then(|a| a.parse().ok());
-    addr.unwrap_or_else(|| proc.fail(&format!("first line {first:?} names no address")))
 }
 
 // ------------------------------------------------------------- a line over 1024 bytes

@@ -1274,36 +1274,6 @@ fn http_fetch_writes_through_dev_fd_1_and_a_link_to_it() {
     }
 }
 
-/// A library that, preloaded into a program (LD_PRELOAD), makes each C
-/// function of `calls` fail with `errno`: a failure the OS gives rarely,
-/// made to happen. Built with the rustc beside the cargo that runs the
-/// tests; `None`, said on stderr, where that cannot be done.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn failing(calls: &[&str], errno: i32, folder: &Folder) -> Option<PathBuf> {
-    let mut source = String::from("unsafe extern \"C\" { fn __errno_location() -> *mut i32; }\n");
-    for call in calls {
-        source.push_str(&format!(
-            "#[unsafe(no_mangle)]\npub extern \"C\" fn {call}(_: i32, _: u32) -> i32 {{\n    unsafe {{ *__errno_location() = {errno} }};\n    -1\n}}\n"
-        ));
-    }
-    fs::write(folder.file("failing.rs"), source).unwrap();
-    let lib = folder.file("libfailing.so");
-    let cargo = PathBuf::from(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    let rustc = cargo.with_file_name("rustc");
-    let built = Command::new(rustc)
-        .args(["--edition", "2024", "--crate-type", "cdylib", "-o"])
-        .arg(&lib)
-        .arg(folder.file("failing.rs"))
-        .status();
-    match built {
-        Ok(status) if status.success() => Some(lib),
-        other => {
-            eprintln!("skipped: cannot build a library to preload ({other:?})");
-            None
-        }
-    }
-}
-
 /// Runs http-fetch with `args` and `lib` preloaded.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn run_preloaded(lib: &Path, args: &[&str]) -> Exit {
@@ -1318,15 +1288,22 @@ fn run_preloaded(lib: &Path, args: &[&str]) -> Exit {
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[test]
 fn http_fetch_stops_when_the_mode_of_out_cannot_be_kept() {
-    let lib_folder = Folder::new();
-    let Some(lib) = failing(&["chmod", "fchmod"], 1, &lib_folder) else {
+    let calls = [
+        "chmod(_: *const u8, _: u32) -> i32",
+        "fchmod(_: i32, _: u32) -> i32",
+    ];
+    const EPERM: i32 = 1;
+    let Some(lib) = preload_failing(&calls, EPERM) else {
         return;
     };
     let (listener, addr) = listen();
     let folder = Folder::new();
     let out = folder.file("private.html");
     fs::write(&out, "old page").unwrap();
-    let exit = run_preloaded(&lib, &[&format!("http://{addr}/"), &out.to_string_lossy()]);
+    let exit = run_preloaded(
+        lib.path(),
+        &[&format!("http://{addr}/"), &out.to_string_lossy()],
+    );
     let start = format!("http-fetch: cannot write {}: ", out.display());
     let parts = ["cannot keep its mode: Operation not permitted"];
     assert_one_line_error(&exit, 1, &start, &parts);
@@ -1341,8 +1318,8 @@ fn http_fetch_stops_when_the_mode_of_out_cannot_be_kept() {
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[test]
 fn http_fetch_syncs_the_page_before_it_replaces_out() {
-    let lib_folder = Folder::new();
-    let Some(lib) = failing(&["fsync"], 5, &lib_folder) else {
+    const EIO: i32 = 5;
+    let Some(lib) = preload_failing(&["fsync(_: i32) -> i32"], EIO) else {
         return;
     };
     let (addr, _request) = serve(
@@ -1352,7 +1329,10 @@ fn http_fetch_syncs_the_page_before_it_replaces_out() {
     let folder = Folder::new();
     let out = folder.file("page.html");
     fs::write(&out, "old page").unwrap();
-    let exit = run_preloaded(&lib, &[&format!("http://{addr}/"), &out.to_string_lossy()]);
+    let exit = run_preloaded(
+        lib.path(),
+        &[&format!("http://{addr}/"), &out.to_string_lossy()],
+    );
     let start = format!("http-fetch: cannot write {}: ", out.display());
     assert_one_line_error(&exit, 1, &start, &["Input/output error"]);
     assert_eq!(fs::read(&out).unwrap(), b"old page");

@@ -62,7 +62,6 @@ fn unused_udp_addr_refuses_and_cannot_be_taken() {
 /// after a failed accept (the chat room server); one that spins logs tens
 /// of thousands of failures a second and fails it (tried by taking the
 /// pause out: 81,880 to 234,701 in the second).
-#[cfg(unix)]
 #[test]
 fn failed_accepts_check_passes_a_server_that_pauses() {
     tests::assert_failed_accepts_pause(&tests::example("chatroom_server"), &["127.0.0.1:0"]);

@@ -33,62 +33,27 @@ fn after_connect(stdout: &str) -> &str {
     lines.next().unwrap_or_default()
 }
 
-/// A whole session: the server on 127.0.0.1:0 and the client, each given
-/// its typed input, then end of input; both must exit 0. Returns how they
-/// ended, the server's stdout cut to what follows its first two lines.
-fn session(server_input: &str, client_input: &str) -> (Exit, Exit) {
-    let (mut server, client, _) = run_pair("tcp-chat", server_input, client_input);
-    assert_eq!(
-        (server.code(), client.code()),
-        (0, 0),
-        "{server:?}\n{client:?}"
-    );
-    server.stdout = after_connect(&server.stdout).to_string();
-    (server, client)
-}
-
 // With stdin piped, no Enter is echoed: each prompt's line is ended by the
 // program, so a prompt and the next message never share a line.
 
 #[test]
 fn tcp_chat_takes_turns_client_first_until_the_client_says_88() {
-    let (server, client) = session("hi there\n你好, 客户端\n", "hello\nhow are you?\n88\n");
-    assert_eq!(
-        server.stdout,
-        "收到客户端消息: hello\n请输入:\n收到客户端消息: how are you?\n请输入:\n收到客户端消息: 88\n"
-    );
-    assert_eq!(
-        client.stdout,
-        "请输入:\n收到服务端消息: hi there\n请输入:\n收到服务端消息: 你好, 客户端\n请输入:\n"
-    );
-    assert_eq!((server.stderr.as_str(), client.stderr.as_str()), ("", ""));
+    assert_chat_takes_turns_until_the_client_says_88("tcp-chat");
 }
 
 #[test]
 fn tcp_chat_88_from_the_server_ends_both() {
-    let (server, client) = session("88\nnever sent\n", "hello\nnever sent\n");
-    assert_eq!(server.stdout, "收到客户端消息: hello\n请输入:\n");
-    assert_eq!(client.stdout, "请输入:\n收到服务端消息: 88\n");
-    assert_eq!((server.stderr.as_str(), client.stderr.as_str()), ("", ""));
+    assert_chat_88_from_the_server_ends_both("tcp-chat");
 }
 
 #[test]
 fn tcp_chat_end_of_input_at_the_client_says_88() {
-    let (server, client) = session("answer\n", "hello\n");
-    assert_eq!(
-        server.stdout,
-        "收到客户端消息: hello\n请输入:\n收到客户端消息: 88\n"
-    );
-    assert_eq!(client.stdout, "请输入:\n收到服务端消息: answer\n请输入:\n");
-    assert_eq!(client.stderr, "tcp-chat client: end of input, saying 88\n");
+    assert_chat_end_of_input_at_the_client_says_88("tcp-chat");
 }
 
 #[test]
 fn tcp_chat_end_of_input_at_the_server_says_88() {
-    let (server, client) = session("", "hello\nnever sent\n");
-    assert_eq!(server.stdout, "收到客户端消息: hello\n请输入:\n");
-    assert_eq!(server.stderr, "tcp-chat server: end of input, saying 88\n");
-    assert_eq!(client.stdout, "请输入:\n收到服务端消息: 88\n");
+    assert_chat_end_of_input_at_the_server_says_88("tcp-chat");
 }
 
 #[test]
@@ -104,8 +69,7 @@ fn tcp_chat_server_speaks_the_articles_bytes_to_a_raw_client() {
     server.type_in("88\n");
     expect_bytes(&mut peer, b"88");
     expect_closed(&mut peer);
-    let exit = server.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = server.wait_exit_0();
     assert_eq!(
         exit.stdout,
         format!(
@@ -131,8 +95,7 @@ fn tcp_chat_client_speaks_the_articles_bytes_to_a_raw_server() {
     client.type_in("88\n");
     expect_bytes(&mut peer, b"88");
     expect_closed(&mut peer);
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0();
     // A trailing newline from the peer (nc sends one) is not shown twice.
     assert_eq!(
         exit.stdout,
@@ -151,8 +114,7 @@ fn tcp_chat_client_never_sends_the_tail_of_a_refused_line() {
     client.type_in(&format!("{}tail-of-it\nhello\n", "x".repeat(64 << 20)));
     expect_bytes(&mut peer, b"hello");
     peer.write_all(b"88").unwrap();
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0();
     assert_eq!(exit.stderr, REFUSED);
 }
 
@@ -164,8 +126,7 @@ fn tcp_chat_server_ends_cleanly_when_the_client_is_killed() {
     server.wait_stdout(PROMPT, 1);
     drop(client); // killed while the server's user is typing
     server.type_in("anyone there?\n");
-    let exit = server.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = server.wait_exit_0();
     assert!(
         exit.stderr
             .starts_with("tcp-chat server: client 127.0.0.1:"),
@@ -185,8 +146,7 @@ fn tcp_chat_client_ends_cleanly_when_the_server_is_killed() {
     client.type_in("hello\n");
     server.wait_stdout(PROMPT, 1);
     drop(server); // killed while the client waits for its answer
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0();
     assert_eq!(exit.stdout, "请输入:\n");
     assert_eq!(
         exit.stderr,
@@ -286,8 +246,7 @@ fn tcp_chat_server_shows_escape_sequences_escaped() {
     server.wait_stdout(PROMPT, 1);
     drop(peer);
     server.type_in("anyone there?\n");
-    let exit = server.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = server.wait_exit_0();
     assert_eq!(
         after_connect(&exit.stdout),
         format!("收到客户端消息: {HOSTILE_SHOWN}\n{PROMPT}\n")
@@ -305,8 +264,7 @@ fn tcp_chat_client_shows_escape_sequences_escaped() {
     client.wait_stdout(PROMPT, 2);
     client.type_in("88\n");
     expect_bytes(&mut peer, b"88");
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0();
     assert_eq!(
         exit.stdout,
         format!("{PROMPT}\n收到服务端消息: {HOSTILE_SHOWN}\n{PROMPT}\n")
@@ -323,8 +281,7 @@ fn tcp_chat_server_waits_for_the_next_client_when_one_leaves_without_a_word() {
     server.type_in("88\n");
     expect_bytes(&mut peer, b"88");
     expect_closed(&mut peer);
-    let exit = server.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = server.wait_exit_0();
     let port = peer.local_addr().unwrap().port();
     assert_eq!(
         exit.stdout,
@@ -344,16 +301,8 @@ fn tcp_chat_server_waits_for_the_next_client_when_one_leaves_without_a_word() {
 /// after IDLE_SECS, and the next client gets the chat.
 #[test]
 fn tcp_chat_server_lets_a_silent_client_go_and_takes_the_next() {
-    let path = program("tcp-chat");
-    let args = ["server", "127.0.0.1:0"].map(std::ffi::OsStr::new);
-    let mut server = Proc::start_with(&path, &args, &[("IDLE_SECS", "1")], Stdio::piped());
-    let addr: SocketAddr = server
-        .wait_line(0)
-        .rsplit(' ')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let args = ["server", "127.0.0.1:0"];
+    let (mut server, addr) = Proc::server_with(&program("tcp-chat"), &args, &[("IDLE_SECS", "1")]);
     let mut silent = connect(addr);
     let silent_port = silent.local_addr().unwrap().port();
     let mut peer = connect(addr); // waits in the backlog meanwhile
@@ -362,8 +311,7 @@ fn tcp_chat_server_lets_a_silent_client_go_and_takes_the_next() {
     expect_closed(&mut silent); // let go
     server.type_in("88\n");
     expect_bytes(&mut peer, b"88");
-    let exit = server.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = server.wait_exit_0();
     assert_eq!(
         exit.stderr,
         format!(
@@ -389,8 +337,7 @@ fn tcp_chat_a_refusal_on_stderr_starts_a_line_of_its_own() {
     let mut peer = accept(&listener);
     expect_bytes(&mut peer, b"hello");
     drop(peer);
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0();
     assert_eq!(
         exit.stdout,
         format!(
@@ -399,10 +346,9 @@ fn tcp_chat_a_refusal_on_stderr_starts_a_line_of_its_own() {
     );
 }
 
-#[cfg(unix)]
 #[test]
 fn tcp_chat_server_pauses_after_a_failed_accept() {
-    assert_failed_accepts_pause_after_the_first(&program("tcp-chat"), &["server", "127.0.0.1:0"]);
+    assert_failed_accepts_pause(&program("tcp-chat"), &["server", "127.0.0.1:0"]);
 }
 
 #[cfg(unix)]
@@ -456,12 +402,7 @@ fn tcp_chat_duplex_server_waits_for_the_next_client_when_one_leaves_at_once() {
     client.type_in("still here\n88\n");
     server.wait_stdout("收到客户端消息: 88\n", 1);
     server.close_stdin();
-    let (server, client) = (server.wait_exit(), client.wait_exit());
-    assert_eq!(
-        (server.code(), client.code()),
-        (0, 0),
-        "{server:?}\n{client:?}"
-    );
+    let (server, _) = both_exit_0(server, client);
     assert!(
         server
             .stdout
@@ -474,12 +415,7 @@ fn tcp_chat_duplex_server_waits_for_the_next_client_when_one_leaves_at_once() {
 fn tcp_chat_duplex_88_from_the_server_ends_both() {
     let (mut server, client) = duplex_pair();
     server.type_in("bye for now\n88\n");
-    let (server, client) = (server.wait_exit(), client.wait_exit());
-    assert_eq!(
-        (server.code(), client.code()),
-        (0, 0),
-        "{server:?}\n{client:?}"
-    );
+    let (_, client) = both_exit_0(server, client);
     assert_eq!(
         client.stdout,
         "收到服务端消息: bye for now\n收到服务端消息: 88\n"
@@ -495,8 +431,7 @@ fn tcp_chat_duplex_ends_each_message_with_a_newline_on_the_wire() {
     expect_bytes(&mut peer, b"one\ntwo\n");
     peer.write_all(b"thr").unwrap();
     peer.write_all(b"ee\n88\n").unwrap();
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0();
     assert_eq!(exit.stdout, "收到服务端消息: three\n收到服务端消息: 88\n");
 }
 
@@ -508,8 +443,7 @@ fn tcp_chat_duplex_leaves_a_peer_that_never_closes_a_few_seconds_after_its_88() 
     client.close_stdin(); // end of input says 88
     expect_bytes(&mut peer, b"88\n");
     expect_closed(&mut peer); // the client's sending half is shut down...
-    let exit = client.wait_exit(); // ...and this peer never closes its own
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0(); // ...and this peer never closes its own
     assert_eq!(exit.stdout, "");
     assert_eq!(
         exit.stderr,
@@ -527,8 +461,7 @@ fn tcp_chat_duplex_server_shows_escapes_and_says_when_the_client_leaves_without_
     peer.write_all(&[HOSTILE, b"\n"].concat()).unwrap();
     server.wait_stdout("收到客户端消息", 1);
     drop(peer);
-    let exit = server.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = server.wait_exit_0();
     assert_eq!(
         exit.stdout,
         format!(
@@ -551,8 +484,7 @@ fn tcp_chat_duplex_client_shows_escapes_and_says_when_the_server_leaves_without_
     peer.write_all(&[ESCAPES, b"\n"].concat()).unwrap();
     client.wait_stdout("收到服务端消息", 1);
     drop(peer);
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0();
     assert_eq!(exit.stdout, format!("收到服务端消息: {ESCAPES_SHOWN}\n"));
     assert_eq!(
         exit.stderr,
@@ -588,8 +520,7 @@ fn tcp_chat_duplex_refuses_a_line_over_1024_bytes_and_asks_again() {
     client.type_in(&format!("{}tail-of-it\nhello\n", "x".repeat(64 << 10)));
     expect_bytes(&mut peer, b"hello\n");
     peer.write_all(b"88\n").unwrap();
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0();
     assert_eq!(
         exit.stderr,
         "tcp_chat_duplex client: not sent: a line is at most 1024 bytes, what the peer reads at once; type less\n"
@@ -598,13 +529,9 @@ fn tcp_chat_duplex_refuses_a_line_over_1024_bytes_and_asks_again() {
 
 /// A failed accept (Windows and macOS report a client that reset in the
 /// backlog so) loses that client, not the server.
-#[cfg(unix)]
 #[test]
 fn tcp_chat_duplex_server_pauses_after_a_failed_accept_and_accepts_again() {
-    assert_failed_accepts_pause_after_the_first(
-        &example("tcp_chat_duplex"),
-        &["server", "127.0.0.1:0"],
-    );
+    assert_failed_accepts_pause(&example("tcp_chat_duplex"), &["server", "127.0.0.1:0"]);
 }
 
 /// A server that drops our SYNs: the connect gives up after 10 s, saying so.
@@ -718,8 +645,7 @@ fn tcp_chat_duplex_client_shows_what_came_just_before_a_reset() {
     peer.set_read_timeout(Some(DEADLINE)).unwrap();
     peer.peek(&mut [0; 1]).unwrap();
     drop(peer);
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0();
     assert_eq!(exit.stdout, "收到服务端消息: half a sent\n");
     assert_eq!(
         exit.stderr,

@@ -1,9 +1,7 @@
 //! tcp-timestamp (article 004) as processes on real sockets.
 
-use std::ffi::OsStr;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener};
-use std::process::Stdio;
 use std::thread;
 use std::time::{Duration, Instant};
 use tests::*;
@@ -26,30 +24,15 @@ fn server_idle_1s() -> (Proc, SocketAddr) {
 
 /// A server started with `env` in its environment, and its address.
 fn server_with(env: &[(&str, &str)]) -> (Proc, SocketAddr) {
-    let args = [OsStr::new("server"), OsStr::new("127.0.0.1:0")];
-    let server = Proc::start_with(&program("tcp-timestamp"), &args, env, Stdio::piped());
-    let first = server.wait_line(0);
-    let addr = first
-        .strip_prefix("Listening on ")
-        .and_then(|a| a.parse().ok());
-    let addr = addr.unwrap_or_else(|| server.fail("no `Listening on ADDR` first"));
-    (server, addr)
-}
-
-/// The lines a client with piped stdin printed, but its prompts: each
-/// prompt `> ` is a line of its own (no Enter was echoed, so the client
-/// ends the prompt's line), the first and the last line are prompts.
-fn shown(stdout: &str) -> Vec<&str> {
-    assert!(
-        stdout.starts_with("> \n") && stdout.ends_with("> \n"),
-        "not a transcript that starts and ends with a prompt line: {stdout:?}"
-    );
-    stdout.lines().filter(|l| *l != "> ").collect()
+    Proc::server_with(&program("tcp-timestamp"), &["server", "127.0.0.1:0"], env)
 }
 
 /// The client's answers, each checked to be `[<ctime>] <text>`: the texts.
 fn answers(stdout: &str) -> Vec<&str> {
-    shown(stdout).into_iter().map(strip_stamp).collect()
+    between_prompts(stdout)
+        .into_iter()
+        .map(strip_stamp)
+        .collect()
 }
 
 /// Checks that the server still answers a well-behaved client.
@@ -171,7 +154,7 @@ fn tcp_timestamp_client_shows_only_the_first_piece_of_a_long_answer() {
     // client now refuses a line longer than the server's 1024-byte read.)
     let exit = client(addr, &format!("{}\ny\n\n", "x".repeat(1024)));
     assert_eq!(exit.code(), 0, "{exit:?}");
-    let lines = shown(&exit.stdout);
+    let lines = between_prompts(&exit.stdout);
     assert_eq!(lines.len(), 2, "{exit:?}");
     let first = strip_stamp(lines[0]);
     assert!(
@@ -239,8 +222,7 @@ fn tcp_timestamp_client_sends_each_line_without_its_newline() {
     client.type_in("bye\n");
     expect_bytes(&mut s, b"bye");
     drop(s); // the server goes away instead of answering
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0();
     assert_eq!(exit.stdout, "> \n[stamp] hello\n> \n");
     assert_eq!(
         exit.stderr,
@@ -472,8 +454,7 @@ fn tcp_timestamp_client_never_sends_the_tail_of_a_refused_line() {
     expect_bytes(&mut s, b"ok");
     s.write_all(b"[stamp] ok").unwrap();
     client.type_in("\n");
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0();
     assert_eq!(exit.stdout, "> \n> \n[stamp] ok\n> \n");
     assert_eq!(exit.stderr, REFUSED);
     expect_closed(&mut s);
@@ -554,10 +535,12 @@ fn tcp_timestamp_client_with_stdout_on_a_full_disk_says_so_and_exits_1() {
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[test]
 fn tcp_timestamp_server_says_a_client_took_nothing_when_a_send_takes_none_of_an_answer() {
-    let Some(lib) = send_fails_with_eagain() else {
+    let send = "send(_: i32, _: *const u8, _: usize, _: i32) -> isize";
+    const EAGAIN: i32 = 11;
+    let Some(lib) = preload_failing(&[send], EAGAIN) else {
         return;
     };
-    let (server, addr) = server_with(&[("LD_PRELOAD", &lib.to_string_lossy())]);
+    let (server, addr) = server_with(&[("LD_PRELOAD", &lib.path().to_string_lossy())]);
     let mut s = connect(addr);
     let peer = s.local_addr().unwrap();
     s.write_all(b"hi").unwrap();
@@ -567,39 +550,4 @@ fn tcp_timestamp_server_says_a_client_took_nothing_when_a_send_takes_none_of_an_
         server.stderr(),
         format!("tcp-timestamp server: {peer} took nothing for 10 s of an answer: let go\n")
     );
-    let _ = std::fs::remove_file(&lib);
-}
-
-/// A library whose `send` fails with EAGAIN, for LD_PRELOAD, built with the
-/// rustc beside the cargo that runs the tests; `None`, said on stderr,
-/// where that cannot be done.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn send_fails_with_eagain() -> Option<std::path::PathBuf> {
-    let source = "unsafe extern \"C\" { fn __errno_location() -> *mut i32; }
-#[unsafe(no_mangle)]
-pub extern \"C\" fn send(_: i32, _: *const u8, _: usize, _: i32) -> isize {
-    unsafe { *__errno_location() = 11 }; // EAGAIN
-    -1
-}
-";
-    let dir = std::env::temp_dir();
-    let name = format!("tcp-timestamp-send-eagain-{}", std::process::id());
-    let rs = dir.join(format!("{name}.rs"));
-    let lib = dir.join(format!("lib{name}.so"));
-    std::fs::write(&rs, source).unwrap();
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let rustc = std::path::PathBuf::from(cargo).with_file_name("rustc");
-    let built = std::process::Command::new(rustc)
-        .args(["--edition", "2024", "--crate-type", "cdylib", "-o"])
-        .arg(&lib)
-        .arg(&rs)
-        .status();
-    let _ = std::fs::remove_file(&rs);
-    match built {
-        Ok(status) if status.success() => Some(lib),
-        other => {
-            eprintln!("skipped: cannot build a library to preload ({other:?})");
-            None
-        }
-    }
 }

@@ -45,11 +45,6 @@ fn assert_nothing_received(socket: &UdpSocket) {
     );
 }
 
-/// A UDP port where nothing is bound: one the OS just gave out, freed.
-fn unused_udp_addr() -> SocketAddr {
-    udp_socket().local_addr().unwrap()
-}
-
 /// What a hostile peer sends: [`ESCAPES`], then tab (kept), a C1 control
 /// (U+009B, a one-byte CSI to some terminals) and DEL.
 fn hostile() -> Vec<u8> {
@@ -61,61 +56,24 @@ fn hostile_shown() -> String {
     format!("{ESCAPES_SHOWN}\t\\u{{9b}}\\u{{7f}}")
 }
 
-/// A whole session of `udp-chat server` and `udp-chat client`, each given
-/// its typed input and then end of input. Returns how they ended, the
-/// server's stdout after its `Listening on ADDR` line.
-fn session(server_input: &str, client_input: &str) -> (Exit, Exit) {
-    let (mut server, client, addr) = run_pair("udp-chat", server_input, client_input);
-    let listening = format!("Listening on {addr}\n");
-    let rest = server.stdout.strip_prefix(&listening);
-    server.stdout = rest.unwrap_or_else(|| panic!("{server:?}")).to_string();
-    (server, client)
-}
-
 /// With stdin piped, no Enter is echoed after `请输入:`: the program ends
 /// the prompt's line itself, so each message is on a line of its own.
 #[test]
 fn udp_chat_takes_turns_client_first_until_the_client_says_88() {
-    let (server, client) = session("hi there\n你好, 客户端\n", "hello\nhow are you?\n88\n");
-    assert_eq!(
-        server.stdout,
-        "收到客户端消息: hello\n请输入:\n收到客户端消息: how are you?\n请输入:\n收到客户端消息: 88\n"
-    );
-    assert_eq!(
-        client.stdout,
-        "请输入:\n收到服务端消息: hi there\n请输入:\n收到服务端消息: 你好, 客户端\n请输入:\n"
-    );
-    assert_eq!((server.code(), client.code()), (0, 0));
-    assert_eq!((server.stderr.as_str(), client.stderr.as_str()), ("", ""));
+    assert_chat_takes_turns_until_the_client_says_88("udp-chat");
 }
 
 #[test]
 fn udp_chat_88_from_the_server_ends_both() {
-    let (server, client) = session("88\nnever sent\n", "hello\nnever sent\n");
-    assert_eq!(server.stdout, "收到客户端消息: hello\n请输入:\n");
-    assert_eq!(client.stdout, "请输入:\n收到服务端消息: 88\n");
-    assert_eq!((server.code(), client.code()), (0, 0));
-    assert_eq!((server.stderr.as_str(), client.stderr.as_str()), ("", ""));
+    assert_chat_88_from_the_server_ends_both("udp-chat");
 }
 
 /// End of input at `请输入:` says 88, on a line of its own: the prompt's
 /// line is ended on stdout before the notice goes to stderr.
 #[test]
 fn udp_chat_end_of_input_on_either_side_says_88_after_ending_the_prompt_line() {
-    let (server, client) = session("answer\n", "hello\n");
-    assert_eq!(
-        server.stdout,
-        "收到客户端消息: hello\n请输入:\n收到客户端消息: 88\n"
-    );
-    assert_eq!(client.stdout, "请输入:\n收到服务端消息: answer\n请输入:\n");
-    assert_eq!(client.stderr, "udp-chat client: end of input, saying 88\n");
-    assert_eq!((server.code(), client.code()), (0, 0));
-
-    let (server, client) = session("", "hello\nnever sent\n");
-    assert_eq!(server.stdout, "收到客户端消息: hello\n请输入:\n");
-    assert_eq!(server.stderr, "udp-chat server: end of input, saying 88\n");
-    assert_eq!(client.stdout, "请输入:\n收到服务端消息: 88\n");
-    assert_eq!((server.code(), client.code()), (0, 0));
+    assert_chat_end_of_input_at_the_client_says_88("udp-chat");
+    assert_chat_end_of_input_at_the_server_says_88("udp-chat");
 }
 
 /// The chat is with the first client that speaks: a stranger is neither
@@ -136,8 +94,7 @@ fn udp_chat_server_keeps_to_its_first_client_and_ignores_strangers() {
     server.wait_stdout("收到客户端消息: more\n", 1);
     server.type_in("88\n");
     assert_eq!(recv(&client), (b"88".to_vec(), addr));
-    let exit = server.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = server.wait_exit_0();
     assert_eq!(
         exit.stdout,
         format!(
@@ -171,8 +128,7 @@ fn udp_chat_client_speaks_the_articles_bytes_to_a_raw_server() {
     client.wait_stdout("收到服务端消息", 2);
     client.type_in("88\n");
     assert_eq!(recv(&peer), (b"88".to_vec(), from));
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0();
     assert_eq!(
         exit.stdout,
         "请输入:\n收到服务端消息: \u{fffd}ok\n请输入:\n请输入:\n收到服务端消息: \n请输入:\n"
@@ -189,8 +145,7 @@ fn udp_chat_client_hears_its_server_only() {
     client.wait_stdout("收到服务端消息", 1);
     client.type_in("88\n");
     assert_eq!(recv(&peer), (b"88".to_vec(), client_addr));
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0();
     assert_eq!(
         exit.stdout,
         "请输入:\n收到服务端消息: the real one\n请输入:\n"
@@ -291,8 +246,7 @@ fn udp_chat_client_ends_cleanly_when_the_server_has_gone() {
     client.wait_stdout("收到服务端消息: hi\n", 1);
     drop(server); // killed while the client's user is typing
     client.type_in("still there?\n");
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0();
     assert_eq!(
         exit.stderr,
         format!("udp-chat client: {addr} has gone, the chat is over\n")
@@ -361,8 +315,7 @@ fn udp_chat_duplex_server_says_when_nobody_has_spoken_yet() {
     server.wait_stdout("收到客户端消息: me\n", 1);
     server.type_in("88\n");
     assert_eq!(recv(&peer), (b"88".to_vec(), addr));
-    let exit = server.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    server.wait_exit_0();
 }
 
 /// As udp-chat's server: the first client that speaks is the only one
@@ -381,8 +334,7 @@ fn udp_chat_duplex_server_keeps_to_its_first_client_and_ignores_strangers() {
     assert_eq!(recv(&client), (b"to my client".to_vec(), addr));
     server.close_stdin();
     assert_eq!(recv(&client), (b"88".to_vec(), addr));
-    let exit = server.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = server.wait_exit_0();
     assert_eq!(
         exit.stdout,
         format!("Listening on {addr}\n收到客户端消息: hello\n收到客户端消息: again\n")
@@ -396,8 +348,7 @@ fn udp_chat_duplex_client_hears_its_server_only() {
     let (client, peer, client_addr) = client_beset_by_a_stranger(&example("udp_chat_duplex"));
     client.wait_stdout("收到服务端消息: the real one\n", 1);
     peer.send_to(b"88", client_addr).unwrap();
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0();
     assert_eq!(
         exit.stdout,
         "收到服务端消息: the real one\n收到服务端消息: 88\n"
@@ -453,8 +404,7 @@ fn udp_chat_duplex_client_ends_cleanly_when_the_server_has_gone() {
     client.wait_stdout("收到服务端消息: hi\n", 1);
     drop(server);
     client.type_in("still there?\n");
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0();
     assert_eq!(
         exit.stderr,
         format!("udp_chat_duplex client: {addr} has gone, the chat is over\n")
@@ -558,8 +508,7 @@ fn udp_chat_duplex_ends_cleanly_when_stdin_ends_in_a_long_line() {
     client.type_in(&"\0".repeat(4 << 20));
     client.close_stdin();
     assert_eq!(recv(&peer).0, b"88");
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0();
     assert_eq!(
         exit.stderr,
         "udp_chat_duplex client: not sent: a line is at most 1024 bytes; type less\n"
@@ -695,12 +644,7 @@ fn udp_chats_meet_at_localhost_where_it_is_ipv6_first() {
         server.wait_stdout("收到客户端消息: hello\n", 1);
         server.type_in("88\n");
         client.wait_stdout("收到服务端消息: 88\n", 1);
-        let (server, client) = (server.wait_exit(), client.wait_exit());
-        assert_eq!(
-            (server.code(), client.code()),
-            (0, 0),
-            "{server:?}\n{client:?}"
-        );
+        both_exit_0(server, client);
     }
 }
 
@@ -726,8 +670,7 @@ fn udp_chat_duplex_server_ends_cleanly_when_its_client_has_gone() {
             thread::sleep(Duration::from_millis(10));
         }
     }
-    let exit = server.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = server.wait_exit_0();
     assert_eq!(
         exit.stderr,
         format!("udp_chat_duplex server: {peer_addr} has gone, the chat is over\n")

@@ -58,12 +58,7 @@ fn udp_pair_talks_as_the_python_pair_does() {
     client.wait_stdout("收到服务端的数据", 1);
     server.close_stdin();
     client.close_stdin();
-    let (server, client) = (server.wait_exit(), client.wait_exit());
-    assert_eq!(
-        (server.code(), client.code()),
-        (0, 0),
-        "{server:?}\n{client:?}"
-    );
+    let (server, client) = both_exit_0(server, client);
     // The server names the client's address twice, the same each time.
     let client_addr = server.stdout.lines().nth(1).unwrap();
     let client_addr = client_addr
@@ -177,7 +172,7 @@ fn udp_pair_refuses_a_line_longer_than_the_peer_reads_and_never_sends_its_tail()
 
 #[test]
 fn udp_client_without_a_server_says_so() {
-    let nobody = udp_socket().local_addr().unwrap(); // bound and freed at once
+    let nobody = unused_udp_addr();
     let mut client = client(nobody);
     client.close_stdin();
     let exit = client.wait_exit();

@@ -18,22 +18,10 @@ fn client_of(server: &UdpSocket) -> Proc {
     Proc::program("udp-timestamp", &["client", &addr])
 }
 
-/// The answers a client showed, one a line. With stdin piped no Enter is
-/// echoed, so the client ends each prompt's line itself: its stdout is
-/// `> \n`, then the answer (none for a line refused), line after line,
-/// and `> \n` last.
-fn answers(stdout: &str) -> Vec<&str> {
-    let body = stdout
-        .strip_suffix("> \n")
-        .unwrap_or_else(|| panic!("no last prompt, its line ended, in {stdout:?}"));
-    assert!(body.starts_with("> \n"), "no first prompt in {stdout:?}");
-    body.lines().filter(|line| *line != "> ").collect()
-}
-
 /// Checks that the server still answers a well-behaved client.
 fn assert_still_serving(addr: SocketAddr) {
     let exit = client(addr, "still there?\n\n");
-    assert!(is_ctime(answers(&exit.stdout)[0]), "{exit:?}");
+    assert!(is_ctime(between_prompts(&exit.stdout)[0]), "{exit:?}");
 }
 
 const REFUSED: &str = "udp-timestamp client: not sent: a line is at most 1024 bytes\n";
@@ -86,7 +74,7 @@ fn udp_timestamp_client_prints_the_time_for_each_line_and_ends_on_an_empty_line(
     let (_server, addr) = server();
     let exit = client(addr, "hello\n世界\n\nnot sent\n");
     assert_eq!((exit.code(), exit.stderr.as_str()), (0, ""), "{exit:?}");
-    let answers = answers(&exit.stdout);
+    let answers = between_prompts(&exit.stdout);
     assert_eq!(answers.len(), 2, "{exit:?}");
     assert!(answers.iter().all(|a| is_ctime(a)), "{answers:?}");
 }
@@ -113,8 +101,7 @@ fn udp_timestamp_client_sends_each_line_as_one_datagram_and_hears_its_server_onl
     server.send_to(b"T2", from).unwrap();
     client.wait_stdout("> ", 3);
     client.close_stdin();
-    let exit = client.wait_exit();
-    assert_eq!(exit.code(), 0, "{exit:?}");
+    let exit = client.wait_exit_0();
     assert_eq!(exit.stdout, "> \nT1 \u{FFFD}\n> \nT2\n> \n");
     stranger.set_nonblocking(true).unwrap();
     let heard = recv_from(&stranger, &mut buf).map(|(n, _)| n);
@@ -165,7 +152,7 @@ fn udp_timestamp_client_asks_again_after_a_70000_byte_line() {
         (0, REFUSED),
         "{exit:?}"
     );
-    let answers = answers(&exit.stdout);
+    let answers = between_prompts(&exit.stdout);
     assert_eq!(answers.len(), 1, "{exit:?}");
     assert!(is_ctime(answers[0]), "{exit:?}");
     assert!(exit.stdout.starts_with("> \n> \n"), "{exit:?}");
@@ -190,9 +177,9 @@ fn udp_timestamp_client_never_sends_any_part_of_a_line_over_1024_bytes() {
 
 #[test]
 fn udp_timestamp_client_with_nothing_at_the_port_says_port_unreachable() {
-    // A port the OS just gave out, freed: the kernel answers a datagram to
-    // it with ICMP "port unreachable", which a connected socket receives.
-    let addr = udp_socket().local_addr().unwrap();
+    // The kernel answers a datagram to a port where nothing receives with
+    // ICMP "port unreachable", which a connected socket receives.
+    let addr = unused_udp_addr();
     let exit = client(addr, "hello\n");
     assert_one_line_error(
         &exit,
@@ -209,7 +196,7 @@ fn udp_timestamp_client_with_nothing_at_the_port_says_port_unreachable() {
 
 #[test]
 fn udp_timestamp_client_errors_name_the_ip_it_tried() {
-    let port = udp_socket().local_addr().unwrap().port(); // freed: nothing there
+    let port = unused_udp_addr().port(); // nothing receives there
     let name = format!("localhost:{port}");
     let first = name.to_socket_addrs().unwrap().next().unwrap();
     let exit = run_with_input("udp-timestamp", &["client", &name], "hello\n");
@@ -247,7 +234,7 @@ fn udp_timestamp_client_ends_cleanly_at_end_of_input_on_a_line_of_its_own() {
     let (_server, addr) = server();
     let exit = client(addr, "hello");
     assert_eq!((exit.code(), exit.stderr.as_str()), (0, ""), "{exit:?}");
-    assert_eq!(answers(&exit.stdout).len(), 1, "{exit:?}");
+    assert_eq!(between_prompts(&exit.stdout).len(), 1, "{exit:?}");
 }
 
 #[cfg(target_os = "linux")]
@@ -374,7 +361,7 @@ fn udp_timestamp_client_and_server_given_one_name_meet_where_it_names_ipv6_first
     let name = format!("localhost:{}", addr.port());
     let exit = client_in_namespace_of(&server, &["client", &name]);
     assert_eq!((exit.code(), exit.stderr.as_str()), (0, ""), "{exit:?}");
-    assert!(is_ctime(answers(&exit.stdout)[0]), "{exit:?}");
+    assert!(is_ctime(between_prompts(&exit.stdout)[0]), "{exit:?}");
     server.wait_stdout("...received from and returned to: ('::1', ", 1);
 }
 
@@ -390,7 +377,7 @@ fn udp_timestamp_client_and_server_with_no_addr_meet_where_localhost_is_ipv6_fir
     assert_eq!(addr.to_string(), "127.0.0.1:23135");
     let exit = client_in_namespace_of(&server, &["client"]);
     assert_eq!((exit.code(), exit.stderr.as_str()), (0, ""), "{exit:?}");
-    assert!(is_ctime(answers(&exit.stdout)[0]), "{exit:?}");
+    assert!(is_ctime(between_prompts(&exit.stdout)[0]), "{exit:?}");
     server.wait_stdout("...received from and returned to: ('127.0.0.1', ", 1);
 }
 
