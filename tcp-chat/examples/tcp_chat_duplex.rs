@@ -181,11 +181,14 @@ fn accept_client(addr: &str) -> io::Result<(TcpStream, String)> {
 /// input) it shuts down the sending half: the peer reads the 88, ends, and
 /// its close ends our reading thread in turn. A peer that does not close is
 /// given a few seconds, then we leave all the same. A keyboard that cannot
-/// be read, or a peer that takes nothing for 10 s, ends the program, exit 1.
+/// be read, or a peer that does not take what we send within 10 s, ends
+/// the program, exit 1.
 /// A send that fails ends this thread: the connection is gone, and the
 /// reading thread says so.
 fn keyboard(mut socket: TcpStream, role: &str, peer: &str, said_88: &AtomicBool) {
-    let stuck = format!("tcp_chat_duplex {role}: {peer} took nothing for 10 s, the chat is over");
+    let stuck = format!(
+        "tcp_chat_duplex {role}: {peer} did not take what we sent within 10 s, the chat is over"
+    );
     let bye = format!("{peer} did not close within {GRACE_SECS} s of our 88, leaving");
     loop {
         // End of input says 88; a keyboard that cannot be read ends the program.
@@ -200,14 +203,16 @@ fn keyboard(mut socket: TcpStream, role: &str, peer: &str, said_88: &AtomicBool)
         // One send (write, not write_all): it returns once all is sent, or
         // with what was taken when its 10 s are up, so it waits 10 s at most.
         let message = format!("{typed}\n");
-        match socket.write(message.as_bytes()) {
-            Ok(sent) if sent == message.len() => {}
-            Ok(_) => quit(1, &stuck), // part of it in 10 s
+        let sent = match socket.write(message.as_bytes()) {
+            Ok(sent) => sent,
             // None of it: a write timeout is WouldBlock on Unix, TimedOut on Windows.
             Err(e) if e.kind() == ErrorKind::WouldBlock || e.kind() == ErrorKind::TimedOut => {
                 quit(1, &stuck)
             }
             Err(_) => return, // the connection is gone: the reading thread says so
+        };
+        if sent < message.len() {
+            quit(1, &stuck); // part of it taken in 10 s
         }
         if typed == "88" {
             let _ = socket.shutdown(Shutdown::Write); // already gone: the reader says so

@@ -74,17 +74,23 @@ pub fn run(addr: &str) -> io::Result<()> {
             let reply = format!("[{}] {}", ctime(SystemTime::now()), text);
             // One send, as the article's: it returns once all is sent, or with
             // what was taken when its 10 s are up, so an answer waits 10 s at most.
-            let why = match tcp_cli_sock.write(reply.as_bytes()) {
-                Ok(sent) if sent == reply.len() => continue, // all sent: the next recv
-                Ok(_) => format!("{addr} took nothing for 10 s of an answer: let go"),
+            let stuck = format!("{addr} did not take its answer within 10 s: let go");
+            let sent = match tcp_cli_sock.write(reply.as_bytes()) {
+                Ok(sent) => sent,
                 // None of it taken: a write timeout is WouldBlock on Unix, TimedOut on Windows.
                 Err(e) if e.kind() == ErrorKind::WouldBlock || e.kind() == ErrorKind::TimedOut => {
-                    format!("{addr} took nothing for 10 s of an answer: let go")
+                    crate::warn("server", &stuck);
+                    break;
                 }
-                Err(e) => crate::context("connection from", &addr.to_string(), e).to_string(),
+                Err(e) => {
+                    let_go(addr, e);
+                    break;
+                }
             };
-            crate::warn("server", &why);
-            break;
+            if sent < reply.len() {
+                crate::warn("server", &stuck); // part of it taken in 10 s
+                break;
+            }
         }
         // tcpCliSock.close()
         drop(tcp_cli_sock);
