@@ -47,6 +47,7 @@ fn run(addr: &str) -> io::Result<()> {
     let s = TcpListener::bind(addr).map_err(|e| context("cannot listen on", addr, e))?;
     print(&format!("Listening on {}", s.local_addr()?))?;
     print("is listening...")?;
+    let idle_limit = idle();
     let (mut fd, peer) = loop {
         // fd, addr = s.accept()
         let (mut fd, addr) = match s.accept() {
@@ -69,18 +70,29 @@ fn run(addr: &str) -> io::Result<()> {
         // while, before its first message (a port scan, `nc` left open) does
         // not take the only seat. peek() waits for the first byte, leaving it
         // for the recv below.
-        fd.set_read_timeout(Some(idle()))?;
+        fd.set_read_timeout(Some(idle_limit))?;
+        let left = format!("{peer} left without a word, waiting for the next one");
         let mut first = [0; 1];
-        let why = match fd.peek(&mut first) {
-            Ok(0) => "left without a word".to_string(),
-            Ok(_) => break (fd, peer),
+        match fd.peek(&mut first) {
+            Ok(0) => {
+                warn(&left);
+                continue;
+            }
+            Ok(_) => {}
             // A read timeout is WouldBlock on Unix, TimedOut on Windows.
             Err(e) if e.kind() == ErrorKind::WouldBlock || e.kind() == ErrorKind::TimedOut => {
-                format!("said nothing for {} s", idle().as_secs())
+                let secs = idle_limit.as_secs();
+                warn(&format!(
+                    "{peer} said nothing for {secs} s, waiting for the next one"
+                ));
+                continue;
             }
-            Err(_) => "left without a word".to_string(), // it reset the connection
-        };
-        warn(&format!("{peer} {why}, waiting for the next one"));
+            Err(_) => {
+                warn(&left); // it reset the connection
+                continue;
+            }
+        }
+        break (fd, peer);
     };
     // From its first message on, the client is a person typing: no limit.
     fd.set_read_timeout(None)?;
