@@ -10,8 +10,9 @@
 //!
 //! Differences from the article:
 //! - its server goes on printing `b''` and prompting after the client has
-//!   gone (`recv` returns nothing once the peer has closed); this one ends
-//!   with a line on stderr;
+//!   gone (`recv` returns nothing once the peer has closed), until a send
+//!   finds the connection reset and it dies with a traceback
+//!   (BrokenPipeError); this one ends with a line on stderr;
 //! - ADDR defaults to loopback (the article binds 0.0.0.0, every
 //!   interface: pass `0.0.0.0:9000` for that); it is HOST:PORT (a bare
 //!   PORT, which the Python takes, is bad usage); `Listening on HOST:PORT`
@@ -103,7 +104,8 @@ fn run(addr: &str) -> io::Result<()> {
     let mut data1 = [0; 1024];
     loop {
         // 接收消息: recv_meg(): data1 = fd.recv(1024). Nothing received means
-        // the client has gone (the article goes on printing b'' for ever).
+        // the client has gone (the article prints b'' and asks again, until a
+        // send fails: BrokenPipeError).
         // TCP keeps no message boundaries: one recv is one message only
         // while the sides take turns.
         let n = match fd.read(&mut data1) {

@@ -128,7 +128,7 @@ fn run(role: &'static str, addr: &str) -> io::Result<()> {
         let message = show(&line);
         print(&format!("收到{who}消息: {message}"))?;
         if message == "88" {
-            return Ok(()); // returning from main ends the keyboard thread too
+            return Ok(()); // main returns next, which ends the keyboard thread too
         }
     }
 }

@@ -13,7 +13,7 @@
 //!
 //! Differences from the article:
 //! - the default address is 127.0.0.1:9000, not every interface (pass
-//!   `0.0.0.0:9000` for that), and the first line printed is the bound address;
+//!   `0.0.0.0:9000` for that);
 //! - the article closes the listening socket `s` where its comment says
 //!   关闭连接, leaving the connection `fd` to be closed at exit: we close the
 //!   connection, then the listener;

@@ -19,7 +19,7 @@
 //!   within 5 minutes (IDLE_SECS=N: N seconds) ends it the same way.
 //! - A line longer than the server's recvfrom(1024) is not sent: type it
 //!   again. End of input ends the client. ADDR can be given, as
-//!   HOST:PORT (a bare PORT, which the typed-in Python takes, is bad usage).
+//!   HOST:PORT (the article's is fixed in its code; a bare PORT is bad usage).
 
 use std::io::{self, BufRead, ErrorKind, Read, Write};
 use std::net::{SocketAddr, ToSocketAddrs, UdpSocket};

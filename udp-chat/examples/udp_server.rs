@@ -18,7 +18,7 @@
 //! - Datagrams from anyone else are not its client's: they are ignored, and
 //!   the first one is said on stderr.
 //! - The first line names the address bound; ADDR can be given, as
-//!   HOST:PORT (a bare PORT, which the typed-in Python takes, is bad usage).
+//!   HOST:PORT (the article's is fixed in its code; a bare PORT is bad usage).
 //! - A line longer than the client's recvfrom(1024) is not sent: type it
 //!   again. End of input ends the server.
 

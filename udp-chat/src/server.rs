@@ -36,8 +36,7 @@ pub fn run(addr: &str) -> io::Result<()> {
         if recv_msg == "88" {
             return Ok(());
         }
-        // 发送消息给发送方的地址. (Article 002's server sends to its own
-        // address, so it only ever talks to itself: that bug is not copied.)
+        // 发送消息给发送方的地址: to client_addr, where the message came from.
         let send_msg = crate::input("server")?;
         udp_server
             .send_to(send_msg.as_bytes(), client_addr)
