@@ -268,6 +268,7 @@ fn input(prompt: &str, empty: Empty) -> io::Result<Option<String>> {
         print(prompt)?;
         let mut line = Vec::new();
         // At most LINE_MAX bytes and the "\r\n" that ends them.
+        // (&mut stdin): take() borrows stdin instead of using it up
         let n = (&mut stdin)
             .take(LINE_MAX as u64 + 2)
             .read_until(b'\n', &mut line)

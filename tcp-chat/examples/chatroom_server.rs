@@ -232,7 +232,7 @@ fn warn(what: &str) {
 /// a person typing slowly; IDLE_SECS=N sets N seconds (the tests use 1).
 fn idle() -> Duration {
     let secs = match env::var("IDLE_SECS") {
-        Ok(text) => text.parse().unwrap_or(0),
+        Ok(text) => text.parse::<u64>().unwrap_or(0),
         Err(_) => 0,
     };
     if secs == 0 {
@@ -270,6 +270,7 @@ fn input(prompt: &str) -> io::Result<Option<String>> {
         print(prompt)?;
         let mut line = Vec::new();
         // At most LINE_MAX bytes and the "\r\n" that ends them.
+        // (&mut stdin): take() borrows stdin instead of using it up
         let n = (&mut stdin)
             .take(LINE_MAX as u64 + 2)
             .read_until(b'\n', &mut line)

@@ -135,7 +135,7 @@ fn tcplink(mut sock: TcpStream, addr: SocketAddr) -> io::Result<()> {
 /// talk here, not people; IDLE_SECS=N sets N seconds (the tests use 1).
 fn idle() -> Duration {
     let secs = match env::var("IDLE_SECS") {
-        Ok(text) => text.parse().unwrap_or(0),
+        Ok(text) => text.parse::<u64>().unwrap_or(0),
         Err(_) => 0,
     };
     if secs == 0 {

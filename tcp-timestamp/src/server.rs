@@ -119,7 +119,7 @@ fn py_addr(addr: SocketAddr) -> String {
 /// person typing slowly; IDLE_SECS=N sets N seconds (the tests use 1).
 fn idle() -> Duration {
     let secs = match env::var("IDLE_SECS") {
-        Ok(text) => text.parse().unwrap_or(0),
+        Ok(text) => text.parse::<u64>().unwrap_or(0),
         Err(_) => 0,
     };
     if secs == 0 {

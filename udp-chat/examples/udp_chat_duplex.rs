@@ -301,6 +301,7 @@ fn input(role: &str) -> io::Result<String> {
     loop {
         let mut line = Vec::new();
         // At most LINE_MAX bytes and the "\r\n" that ends them.
+        // (&mut stdin): take() borrows stdin instead of using it up
         let mut limited = (&mut stdin).take(LINE_MAX as u64 + 2);
         let n = limited.read_until(b'\n', &mut line).map_err(console)?;
         if n == 0 {

@@ -187,7 +187,7 @@ fn quit(code: i32, text: &str) -> ! {
 /// IDLE_SECS=N sets N seconds (the tests use 1).
 fn idle() -> Duration {
     let secs = match env::var("IDLE_SECS") {
-        Ok(text) => text.parse().unwrap_or(0),
+        Ok(text) => text.parse::<u64>().unwrap_or(0),
         Err(_) => 0,
     };
     // Unset, not a number, or 0 (the OS refuses a zero timeout): 5 minutes.
@@ -242,6 +242,7 @@ fn input() -> io::Result<Option<String>> {
     loop {
         let mut line = Vec::new();
         // At most LINE_MAX bytes and the "\r\n" that ends them.
+        // (&mut stdin): take() borrows stdin instead of using it up
         let mut limited = (&mut stdin).take(LINE_MAX as u64 + 2);
         let n = limited.read_until(b'\n', &mut line).map_err(console)?;
         if n == 0 {

@@ -97,7 +97,8 @@ fn input(prompt_text: &str) -> io::Result<Option<String>> {
     loop {
         crate::prompt(prompt_text)?;
         let mut line = Vec::new();
-        // at most BUFSIZ bytes and the "\r\n" that ends them
+        // At most BUFSIZ bytes and the "\r\n" that ends them.
+        // (&mut stdin): take() borrows stdin instead of using it up
         let n = (&mut stdin)
             .take(BUFSIZ as u64 + 2)
             .read_until(b'\n', &mut line)

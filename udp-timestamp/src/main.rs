@@ -143,10 +143,10 @@ fn print(line: &str) -> io::Result<()> {
 /// input()'s prompt: it has no newline, so it is flushed to be seen at once.
 fn prompt(text: &str) -> io::Result<()> {
     let mut stdout = io::stdout();
-    let mut result = write!(stdout, "{text}");
-    if result.is_ok() {
-        result = stdout.flush();
-    }
+    let result = match write!(stdout, "{text}") {
+        Ok(()) => stdout.flush(),
+        Err(e) => Err(e),
+    };
     match result {
         Err(e) if e.kind() != ErrorKind::BrokenPipe => Err(console(e)),
         _ => Ok(()),
