@@ -61,7 +61,10 @@ fn run(addr: &str) -> io::Result<()> {
                 continue;
             }
         };
-        // print(fd.getpeername(), "is connected"): the address accept() gave, as Python prints it
+        // print(fd.getpeername(), "is connected"): the address accept() gave, as
+        // Python prints it for its IPv4 socket; an IPv6 client is shown as a pair
+        // too (Python's 4-tuple would cost a function here, for a case the
+        // article never has).
         print(&format!("('{}', {}) is connected", addr.ip(), addr.port()))?;
         let peer = format!("client {addr}");
         // fd.send("welcome to connect !"). A client already gone is no

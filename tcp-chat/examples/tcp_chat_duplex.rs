@@ -155,6 +155,8 @@ fn accept_client(addr: &str) -> io::Result<(TcpStream, String)> {
             }
         };
         // print('客户端已连接:', client_addr), as Python prints the (ip, port) tuple
+        // of its IPv4 socket; an IPv6 client is shown as a pair too (Python's
+        // 4-tuple would cost a function here, for a case the article never has).
         let ip = client_addr.ip();
         let port = client_addr.port();
         print(&format!("客户端已连接: ('{ip}', {port})"))?;

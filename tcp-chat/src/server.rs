@@ -25,6 +25,8 @@ pub fn run(addr: &str) -> io::Result<()> {
             }
         };
         // print('客户端已连接:', client_addr), as Python prints the (ip, port) tuple
+        // of its IPv4 socket; an IPv6 client is shown as a pair too (Python's
+        // 4-tuple would cost a function here, for a case the article never has).
         let ip = client_addr.ip();
         let port = client_addr.port();
         crate::print(&format!("客户端已连接: ('{ip}', {port})"))?;

@@ -126,11 +126,15 @@ fn run(addr: &str) -> io::Result<()> {
 }
 
 /// An address as Python prints it: `('127.0.0.1', 40278)`; for IPv6 its
-/// 4-tuple, `('::1', 40278, 0, 0)` (flow info: 0 as Linux gives it).
+/// 4-tuple, `('::1', 40278, 0, 0)`, with flow info and scope id.
 fn py_addr(addr: SocketAddr) -> String {
     match addr {
         SocketAddr::V4(a) => format!("('{}', {})", a.ip(), a.port()),
-        SocketAddr::V6(a) => format!("('{}', {}, 0, {})", a.ip(), a.port(), a.scope_id()),
+        SocketAddr::V6(a) => {
+            let flow_info = a.flowinfo();
+            let scope_id = a.scope_id();
+            format!("('{}', {}, {flow_info}, {scope_id})", a.ip(), a.port())
+        }
     }
 }
 

@@ -108,13 +108,16 @@ fn py_bytes(data: &[u8]) -> String {
     }
 }
 
-/// An address as Python prints it: `('127.0.0.1', 40278)`, or for IPv6
-/// `('::1', 40278, 0, 0)` (with flow info and scope id).
+/// An address as Python prints it: `('127.0.0.1', 40278)`; for IPv6 its
+/// 4-tuple, `('::1', 40278, 0, 0)`, with flow info and scope id.
 fn py_addr(addr: SocketAddr) -> String {
-    if addr.is_ipv4() {
-        format!("('{}', {})", addr.ip(), addr.port())
-    } else {
-        format!("('{}', {}, 0, 0)", addr.ip(), addr.port())
+    match addr {
+        SocketAddr::V4(a) => format!("('{}', {})", a.ip(), a.port()),
+        SocketAddr::V6(a) => {
+            let flow_info = a.flowinfo();
+            let scope_id = a.scope_id();
+            format!("('{}', {}, {flow_info}, {scope_id})", a.ip(), a.port())
+        }
     }
 }
 
