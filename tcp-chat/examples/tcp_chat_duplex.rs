@@ -9,23 +9,26 @@
 //! cargo run -p tcp-chat --example tcp_chat_duplex -- client    # terminal 2
 //! ```
 //!
-//! One thing changes on the wire: each message ends with a newline. With
-//! turns, one read was one message; now two lines typed quickly can arrive
-//! in one read (TCP keeps no message boundaries, article 004), and `88`
-//! glued to the line before it would go unnoticed. So the two duplex
-//! programs talk to each other, not to `tcp-chat` or the Python versions.
-//! Also: there is no `请输入:` prompt, since a message may arrive while
-//! you type and a prompt would be cut through; a line over 1024 bytes is
-//! refused and asked again, as in `tcp-chat`; the client waits at most
-//! 10 s to connect, and a side waits at most 10 s for the peer to take a
-//! message (then leaves, exit 1); after saying `88` a side gives the peer a
-//! few seconds to close, then leaves anyway; a peer that leaves without
-//! `88` is said on stderr (after the text it sent before a reset, even
-//! without its newline), and what a peer sends is shown with control
-//! characters escaped (`\u{1b}`). As in `tcp-chat`: ADDR is HOST:PORT (a
-//! bare PORT is bad usage), the server says `Listening on HOST:PORT` first,
-//! and once it has its client it closes its listening socket (a second
-//! client is refused, not left waiting).
+//! Differences from article 000's turn-taking chat (`tcp-chat`):
+//! - one thing changes on the wire: each message ends with a newline. With
+//!   turns, one read was one message; now two lines typed quickly can
+//!   arrive in one read (TCP keeps no message boundaries, article 004), and
+//!   `88` glued to the line before it would go unnoticed. So the two duplex
+//!   programs talk to each other, not to `tcp-chat` or the Python versions;
+//! - there is no `请输入:` prompt, since a message may arrive while you type
+//!   and a prompt would be cut through;
+//! - a line over 1024 bytes is refused and asked again, as in `tcp-chat`;
+//! - the client waits at most 10 s to connect, and a side waits at most
+//!   10 s for the peer to take a message (then leaves, exit 1);
+//! - after saying `88` a side gives the peer a few seconds to close, then
+//!   leaves anyway;
+//! - a peer that leaves without `88` is said on stderr (after the text it
+//!   sent before a reset, even without its newline);
+//! - what a peer sends is shown with control characters escaped (`\u{1b}`);
+//! - as in `tcp-chat`: ADDR is HOST:PORT (a bare PORT is bad usage), the
+//!   server says `Listening on HOST:PORT` first, and once it has its client
+//!   it closes its listening socket (a second client is refused, not left
+//!   waiting).
 
 use std::io::{self, BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
