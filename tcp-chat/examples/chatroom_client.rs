@@ -63,7 +63,7 @@ fn run(addr: &str) -> io::Result<()> {
             return Ok(());
         };
         if let Err(e) = s.write_all(send_data.as_bytes()) {
-            return gone(e, addr);
+            return gone(addr, e);
         }
         print("已发送!")?;
         // 接收消息: recv_scok()
@@ -97,7 +97,7 @@ fn recv_scok(s: &mut TcpStream, addr: &str) -> io::Result<bool> {
         }
         Ok(n) => n,
         Err(e) => {
-            gone(e, addr)?; // a reset is said on stderr; another error ends run
+            gone(addr, e)?; // a reset is said on stderr; another error ends run
             return Ok(false);
         }
     };
@@ -216,7 +216,7 @@ fn context(doing: &str, place: &str, e: io::Error) -> io::Error {
 
 /// The server reset the connection or it broke: the chat is over, said in
 /// one line (Ok). Any other failure stays an error.
-fn gone(e: io::Error, addr: &str) -> io::Result<()> {
+fn gone(addr: &str, e: io::Error) -> io::Result<()> {
     match e.kind() {
         ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted | ErrorKind::BrokenPipe => {
             closed(addr);

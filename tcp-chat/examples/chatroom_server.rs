@@ -114,7 +114,7 @@ fn run(addr: &str) -> io::Result<()> {
         let n = match fd.read(&mut data1) {
             Ok(0) => return closed(&peer),
             Ok(n) => n,
-            Err(e) => return gone(e, &peer),
+            Err(e) => return gone(&peer, e),
         };
         print(&format!("收到客户端消息: {}", py_bytes(&data1[..n])))?;
         // 发送消息: send_msg(): print("请输入:"); data0 = input(); fd.send(data0)
@@ -122,7 +122,7 @@ fn run(addr: &str) -> io::Result<()> {
             return Ok(());
         };
         if let Err(e) = fd.write_all(data0.as_bytes()) {
-            return gone(e, &peer);
+            return gone(&peer, e);
         }
         print("已发送")?;
     }
@@ -209,7 +209,7 @@ fn context(doing: &str, place: &str, e: io::Error) -> io::Error {
 
 /// The client reset the connection or it broke: the chat is over, said in
 /// one line. Any other failure stays an error.
-fn gone(e: io::Error, peer: &str) -> io::Result<()> {
+fn gone(peer: &str, e: io::Error) -> io::Result<()> {
     match e.kind() {
         ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted | ErrorKind::BrokenPipe => {
             closed(peer)

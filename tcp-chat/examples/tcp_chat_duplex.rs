@@ -125,7 +125,7 @@ fn run(role: &'static str, addr: &str) -> io::Result<()> {
                 if !line.is_empty() {
                     print(&format!("收到{who}消息: {}", show(&line)))?;
                 }
-                return gone(e, role, &peer, &said_88);
+                return gone(role, &peer, &said_88, e);
             }
         }
         let message = show(&line);
@@ -305,7 +305,7 @@ fn context(doing: &str, place: &str, e: io::Error) -> io::Error {
 
 /// The peer reset the connection or it broke: as closed() below. Any other
 /// failure stays an error.
-fn gone(e: io::Error, role: &str, peer: &str, said_88: &AtomicBool) -> io::Result<()> {
+fn gone(role: &str, peer: &str, said_88: &AtomicBool, e: io::Error) -> io::Result<()> {
     match e.kind() {
         ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted | ErrorKind::BrokenPipe => {
             closed(role, peer, said_88)

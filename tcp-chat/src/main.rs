@@ -163,7 +163,7 @@ fn context(doing: &str, place: &str, e: io::Error) -> io::Error {
 /// The peer (`client 127.0.0.1:40278`) closed or reset the connection
 /// without 88: the chat is over, said in one line on stderr. Any other
 /// failure stays an error.
-fn gone(e: io::Error, role: &str, peer: &str) -> io::Result<()> {
+fn gone(role: &str, peer: &str, e: io::Error) -> io::Result<()> {
     match e.kind() {
         ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted | ErrorKind::BrokenPipe => {
             closed(role, peer)

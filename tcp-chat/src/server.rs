@@ -72,7 +72,7 @@ pub fn run(addr: &str) -> io::Result<()> {
         let n = match client_socket.read(&mut recv_data) {
             Ok(0) => return crate::closed("server", &peer), // closed without "88"
             Ok(n) => n,
-            Err(e) => return crate::gone(e, "server", &peer),
+            Err(e) => return crate::gone("server", &peer, e),
         };
         let recv_msg = crate::show(&recv_data[..n]);
         crate::print(&format!("收到客户端消息: {recv_msg}"))?;
@@ -83,7 +83,7 @@ pub fn run(addr: &str) -> io::Result<()> {
         // 发送消息
         let send_msg = crate::input("server", "请输入:")?;
         if let Err(e) = client_socket.write_all(send_msg.as_bytes()) {
-            return crate::gone(e, "server", &peer);
+            return crate::gone("server", &peer, e);
         }
         // Not in the article: saying 88 ends the server too, as it ends the client.
         if send_msg == "88" {

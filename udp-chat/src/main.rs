@@ -167,13 +167,14 @@ fn context(doing: &str, place: &str, e: io::Error) -> io::Error {
 /// from has gone. That ends the chat with a line (Ok); anything else, or
 /// before the peer was heard (`None`), stays an error.
 fn gone(role: &str, peer: Option<SocketAddr>, e: io::Error) -> io::Result<()> {
-    match (peer, e.kind()) {
-        (Some(peer), ErrorKind::ConnectionRefused | ErrorKind::ConnectionReset) => {
-            warn(role, &format!("{peer} has gone, the chat is over"));
-            Ok(())
-        }
-        _ => Err(e),
+    let Some(peer) = peer else {
+        return Err(e); // nobody heard yet: no peer there
+    };
+    if e.kind() == ErrorKind::ConnectionRefused || e.kind() == ErrorKind::ConnectionReset {
+        warn(role, &format!("{peer} has gone, the chat is over"));
+        return Ok(());
     }
+    Err(e)
 }
 
 /// `udp-chat ROLE: WHAT` on stderr; a closed stderr is no reason to panic.
