@@ -285,14 +285,14 @@ fn input(prompt: &str, empty: Empty) -> io::Result<Option<String>> {
             warn("not sent: a line is at most 1024 bytes, what the peer reads at once; type less");
             continue;
         }
-        if empty == Empty::Take || !text.is_empty() {
-            return Ok(Some(text));
+        match empty {
+            Empty::AskAgain if text.is_empty() => continue, // nothing to send: ask again
+            Empty::AskAgain | Empty::Take => return Ok(Some(text)),
         }
     }
 }
 
 /// What input() does with an empty line.
-#[derive(PartialEq)]
 enum Empty {
     /// A message: sending nothing, both sides would wait for ever.
     AskAgain,
