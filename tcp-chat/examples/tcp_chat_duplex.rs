@@ -80,9 +80,7 @@ fn main() {
     }
 }
 
-/// `role` is `&'static str`, text written in the program (`"server"`), so
-/// that the keyboard thread may keep it for as long as it runs.
-fn run(role: &'static str, addr: &str) -> io::Result<()> {
+fn run(role: &str, addr: &str) -> io::Result<()> {
     // The socket, and the peer's name for our messages: `client IP:PORT` or `server ADDR`.
     let (socket, peer) = if role == "server" {
         accept_client(addr)?
@@ -102,9 +100,11 @@ fn run(role: &'static str, addr: &str) -> io::Result<()> {
     // threads own the flag; the clone below is what the new thread owns.
     let said_88 = Arc::new(AtomicBool::new(false));
     let said_88_too = Arc::clone(&said_88);
+    // The keyboard thread's own copies of our role and the peer's name.
+    let role_too = role.to_string();
     let peer_too = peer.clone();
     // Builder, not thread::spawn: a thread the OS refuses is an error, not a panic.
-    thread::Builder::new().spawn(move || keyboard(sender, role, &peer_too, &said_88_too))?;
+    thread::Builder::new().spawn(move || keyboard(sender, &role_too, &peer_too, &said_88_too))?;
 
     // This thread: the socket. One line is one message.
     let mut who = "服务端"; // 收到服务端消息: the client hears from its server
