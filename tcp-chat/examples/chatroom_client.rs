@@ -63,7 +63,7 @@ fn run(addr: &str) -> io::Result<()> {
             return Ok(());
         };
         if let Err(e) = s.write_all(send_data.as_bytes()) {
-            return gone(e, addr);
+            return gone(addr, e);
         }
         print("已发送!")?;
         // 接收消息: recv_scok()
@@ -97,7 +97,7 @@ fn recv_scok(s: &mut TcpStream, addr: &str) -> io::Result<bool> {
         }
         Ok(n) => n,
         Err(e) => {
-            gone(e, addr)?; // a reset is said on stderr; another error ends run
+            gone(addr, e)?; // a reset is said on stderr; another error ends run
             return Ok(false);
         }
     };
@@ -216,7 +216,7 @@ fn context(doing: &str, place: &str, e: io::Error) -> io::Error {
 
 /// The server reset the connection or it broke: the chat is over, said in
 /// one line (Ok). Any other failure stays an error.
-fn gone(e: io::Error, addr: &str) -> io::Result<()> {
+fn gone(addr: &str, e: io::Error) -> io::Result<()> {
     match e.kind() {
         ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted | ErrorKind::BrokenPipe => {
             closed(addr);
@@ -268,6 +268,7 @@ fn input(prompt: &str, empty: Empty) -> io::Result<Option<String>> {
         print(prompt)?;
         let mut line = Vec::new();
         // At most LINE_MAX bytes and the "\r\n" that ends them.
+        // (&mut stdin): take() borrows stdin instead of using it up
         let n = (&mut stdin)
             .take(LINE_MAX as u64 + 2)
             .read_until(b'\n', &mut line)
@@ -284,14 +285,14 @@ fn input(prompt: &str, empty: Empty) -> io::Result<Option<String>> {
             warn("not sent: a line is at most 1024 bytes, what the peer reads at once; type less");
             continue;
         }
-        if empty == Empty::Take || !text.is_empty() {
-            return Ok(Some(text));
+        match empty {
+            Empty::AskAgain if text.is_empty() => continue, // nothing to send: ask again
+            Empty::AskAgain | Empty::Take => return Ok(Some(text)),
         }
     }
 }
 
 /// What input() does with an empty line.
-#[derive(PartialEq)]
 enum Empty {
     /// A message: sending nothing, both sides would wait for ever.
     AskAgain,

@@ -10,8 +10,9 @@
 //!
 //! Differences from the article:
 //! - its server goes on printing `b''` and prompting after the client has
-//!   gone (`recv` returns nothing once the peer has closed); this one ends
-//!   with a line on stderr;
+//!   gone (`recv` returns nothing once the peer has closed), until a send
+//!   finds the connection reset and it dies with a traceback
+//!   (BrokenPipeError); this one ends with a line on stderr;
 //! - ADDR defaults to loopback (the article binds 0.0.0.0, every
 //!   interface: pass `0.0.0.0:9000` for that); it is HOST:PORT (a bare
 //!   PORT, which the Python takes, is bad usage); `Listening on HOST:PORT`
@@ -47,6 +48,7 @@ fn run(addr: &str) -> io::Result<()> {
     let s = TcpListener::bind(addr).map_err(|e| context("cannot listen on", addr, e))?;
     print(&format!("Listening on {}", s.local_addr()?))?;
     print("is listening...")?;
+    let idle_limit = idle();
     let (mut fd, peer) = loop {
         // fd, addr = s.accept()
         let (mut fd, addr) = match s.accept() {
@@ -59,7 +61,10 @@ fn run(addr: &str) -> io::Result<()> {
                 continue;
             }
         };
-        // print(fd.getpeername(), "is connected"): the address accept() gave, as Python prints it
+        // print(fd.getpeername(), "is connected"): the address accept() gave, as
+        // Python prints it for its IPv4 socket; an IPv6 client is shown as a pair
+        // too (Python's 4-tuple would cost a function here, for a case the
+        // article never has).
         print(&format!("('{}', {}) is connected", addr.ip(), addr.port()))?;
         let peer = format!("client {addr}");
         // fd.send("welcome to connect !"). A client already gone is no
@@ -69,18 +74,29 @@ fn run(addr: &str) -> io::Result<()> {
         // while, before its first message (a port scan, `nc` left open) does
         // not take the only seat. peek() waits for the first byte, leaving it
         // for the recv below.
-        fd.set_read_timeout(Some(idle()))?;
+        fd.set_read_timeout(Some(idle_limit))?;
+        let left = format!("{peer} left without a word, waiting for the next one");
         let mut first = [0; 1];
-        let why = match fd.peek(&mut first) {
-            Ok(0) => "left without a word".to_string(),
-            Ok(_) => break (fd, peer),
+        match fd.peek(&mut first) {
+            Ok(0) => {
+                warn(&left);
+                continue;
+            }
+            Ok(_) => {}
             // A read timeout is WouldBlock on Unix, TimedOut on Windows.
             Err(e) if e.kind() == ErrorKind::WouldBlock || e.kind() == ErrorKind::TimedOut => {
-                format!("said nothing for {} s", idle().as_secs())
+                let secs = idle_limit.as_secs();
+                warn(&format!(
+                    "{peer} said nothing for {secs} s, waiting for the next one"
+                ));
+                continue;
             }
-            Err(_) => "left without a word".to_string(), // it reset the connection
-        };
-        warn(&format!("{peer} {why}, waiting for the next one"));
+            Err(_) => {
+                warn(&left); // it reset the connection
+                continue;
+            }
+        }
+        break (fd, peer);
     };
     // From its first message on, the client is a person typing: no limit.
     fd.set_read_timeout(None)?;
@@ -91,13 +107,14 @@ fn run(addr: &str) -> io::Result<()> {
     let mut data1 = [0; 1024];
     loop {
         // 接收消息: recv_meg(): data1 = fd.recv(1024). Nothing received means
-        // the client has gone (the article goes on printing b'' for ever).
+        // the client has gone (the article prints b'' and asks again, until a
+        // send fails: BrokenPipeError).
         // TCP keeps no message boundaries: one recv is one message only
         // while the sides take turns.
         let n = match fd.read(&mut data1) {
             Ok(0) => return closed(&peer),
             Ok(n) => n,
-            Err(e) => return gone(e, &peer),
+            Err(e) => return gone(&peer, e),
         };
         print(&format!("收到客户端消息: {}", py_bytes(&data1[..n])))?;
         // 发送消息: send_msg(): print("请输入:"); data0 = input(); fd.send(data0)
@@ -105,7 +122,7 @@ fn run(addr: &str) -> io::Result<()> {
             return Ok(());
         };
         if let Err(e) = fd.write_all(data0.as_bytes()) {
-            return gone(e, &peer);
+            return gone(&peer, e);
         }
         print("已发送")?;
     }
@@ -192,7 +209,7 @@ fn context(doing: &str, place: &str, e: io::Error) -> io::Error {
 
 /// The client reset the connection or it broke: the chat is over, said in
 /// one line. Any other failure stays an error.
-fn gone(e: io::Error, peer: &str) -> io::Result<()> {
+fn gone(peer: &str, e: io::Error) -> io::Result<()> {
     match e.kind() {
         ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted | ErrorKind::BrokenPipe => {
             closed(peer)
@@ -218,7 +235,7 @@ fn warn(what: &str) {
 /// a person typing slowly; IDLE_SECS=N sets N seconds (the tests use 1).
 fn idle() -> Duration {
     let secs = match env::var("IDLE_SECS") {
-        Ok(text) => text.parse().unwrap_or(0),
+        Ok(text) => text.parse::<u64>().unwrap_or(0),
         Err(_) => 0,
     };
     if secs == 0 {
@@ -256,6 +273,7 @@ fn input(prompt: &str) -> io::Result<Option<String>> {
         print(prompt)?;
         let mut line = Vec::new();
         // At most LINE_MAX bytes and the "\r\n" that ends them.
+        // (&mut stdin): take() borrows stdin instead of using it up
         let n = (&mut stdin)
             .take(LINE_MAX as u64 + 2)
             .read_until(b'\n', &mut line)

@@ -9,23 +9,26 @@
 //! cargo run -p tcp-chat --example tcp_chat_duplex -- client    # terminal 2
 //! ```
 //!
-//! One thing changes on the wire: each message ends with a newline. With
-//! turns, one read was one message; now two lines typed quickly can arrive
-//! in one read (TCP keeps no message boundaries, article 004), and `88`
-//! glued to the line before it would go unnoticed. So the two duplex
-//! programs talk to each other, not to `tcp-chat` or the Python versions.
-//! Also: there is no `请输入:` prompt, since a message may arrive while
-//! you type and a prompt would be cut through; a line over 1024 bytes is
-//! refused and asked again, as in `tcp-chat`; the client waits at most
-//! 10 s to connect, and a side waits at most 10 s for the peer to take a
-//! message (then leaves, exit 1); after saying `88` a side gives the peer a
-//! few seconds to close, then leaves anyway; a peer that leaves without
-//! `88` is said on stderr (after the text it sent before a reset, even
-//! without its newline), and what a peer sends is shown with control
-//! characters escaped (`\u{1b}`). As in `tcp-chat`: ADDR is HOST:PORT (a
-//! bare PORT is bad usage), the server says `Listening on HOST:PORT` first,
-//! and once it has its client it closes its listening socket (a second
-//! client is refused, not left waiting).
+//! Differences from article 000's turn-taking chat (`tcp-chat`):
+//! - one thing changes on the wire: each message ends with a newline. With
+//!   turns, one read was one message; now two lines typed quickly can
+//!   arrive in one read (TCP keeps no message boundaries, article 004), and
+//!   `88` glued to the line before it would go unnoticed. So the two duplex
+//!   programs talk to each other, not to `tcp-chat` or the Python versions;
+//! - there is no `请输入:` prompt, since a message may arrive while you type
+//!   and a prompt would be cut through;
+//! - a line over 1024 bytes is refused and asked again, as in `tcp-chat`;
+//! - the client waits at most 10 s to connect, and a side waits at most
+//!   10 s for the peer to take a message (then leaves, exit 1);
+//! - after saying `88` a side gives the peer a few seconds to close, then
+//!   leaves anyway;
+//! - a peer that leaves without `88` is said on stderr (after the text it
+//!   sent before a reset, even without its newline);
+//! - what a peer sends is shown with control characters escaped (`\u{1b}`);
+//! - as in `tcp-chat`: ADDR is HOST:PORT (a bare PORT is bad usage), the
+//!   server says `Listening on HOST:PORT` first, and once it has its client
+//!   it closes its listening socket (a second client is refused, not left
+//!   waiting).
 
 use std::io::{self, BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
@@ -77,9 +80,7 @@ fn main() {
     }
 }
 
-/// `role` is `&'static str`, text written in the program (`"server"`), so
-/// that the keyboard thread may keep it for as long as it runs.
-fn run(role: &'static str, addr: &str) -> io::Result<()> {
+fn run(role: &str, addr: &str) -> io::Result<()> {
     // The socket, and the peer's name for our messages: `client IP:PORT` or `server ADDR`.
     let (socket, peer) = if role == "server" {
         accept_client(addr)?
@@ -99,9 +100,11 @@ fn run(role: &'static str, addr: &str) -> io::Result<()> {
     // threads own the flag; the clone below is what the new thread owns.
     let said_88 = Arc::new(AtomicBool::new(false));
     let said_88_too = Arc::clone(&said_88);
+    // The keyboard thread's own copies of our role and the peer's name.
+    let role_too = role.to_string();
     let peer_too = peer.clone();
     // Builder, not thread::spawn: a thread the OS refuses is an error, not a panic.
-    thread::Builder::new().spawn(move || keyboard(sender, role, &peer_too, &said_88_too))?;
+    thread::Builder::new().spawn(move || keyboard(sender, &role_too, &peer_too, &said_88_too))?;
 
     // This thread: the socket. One line is one message.
     let mut who = "服务端"; // 收到服务端消息: the client hears from its server
@@ -122,13 +125,13 @@ fn run(role: &'static str, addr: &str) -> io::Result<()> {
                 if !line.is_empty() {
                     print(&format!("收到{who}消息: {}", show(&line)))?;
                 }
-                return gone(e, role, &peer, &said_88);
+                return gone(role, &peer, &said_88, e);
             }
         }
         let message = show(&line);
         print(&format!("收到{who}消息: {message}"))?;
         if message == "88" {
-            return Ok(()); // returning from main ends the keyboard thread too
+            return Ok(()); // main returns next, which ends the keyboard thread too
         }
     }
 }
@@ -155,6 +158,8 @@ fn accept_client(addr: &str) -> io::Result<(TcpStream, String)> {
             }
         };
         // print('客户端已连接:', client_addr), as Python prints the (ip, port) tuple
+        // of its IPv4 socket; an IPv6 client is shown as a pair too (Python's
+        // 4-tuple would cost a function here, for a case the article never has).
         let ip = client_addr.ip();
         let port = client_addr.port();
         print(&format!("客户端已连接: ('{ip}', {port})"))?;
@@ -181,11 +186,14 @@ fn accept_client(addr: &str) -> io::Result<(TcpStream, String)> {
 /// input) it shuts down the sending half: the peer reads the 88, ends, and
 /// its close ends our reading thread in turn. A peer that does not close is
 /// given a few seconds, then we leave all the same. A keyboard that cannot
-/// be read, or a peer that takes nothing for 10 s, ends the program, exit 1.
+/// be read, or a peer that does not take what we send within 10 s, ends
+/// the program, exit 1.
 /// A send that fails ends this thread: the connection is gone, and the
 /// reading thread says so.
 fn keyboard(mut socket: TcpStream, role: &str, peer: &str, said_88: &AtomicBool) {
-    let stuck = format!("tcp_chat_duplex {role}: {peer} took nothing for 10 s, the chat is over");
+    let stuck = format!(
+        "tcp_chat_duplex {role}: {peer} did not take what we sent within 10 s, the chat is over"
+    );
     let bye = format!("{peer} did not close within {GRACE_SECS} s of our 88, leaving");
     loop {
         // End of input says 88; a keyboard that cannot be read ends the program.
@@ -200,14 +208,16 @@ fn keyboard(mut socket: TcpStream, role: &str, peer: &str, said_88: &AtomicBool)
         // One send (write, not write_all): it returns once all is sent, or
         // with what was taken when its 10 s are up, so it waits 10 s at most.
         let message = format!("{typed}\n");
-        match socket.write(message.as_bytes()) {
-            Ok(sent) if sent == message.len() => {}
-            Ok(_) => quit(1, &stuck), // part of it in 10 s
+        let sent = match socket.write(message.as_bytes()) {
+            Ok(sent) => sent,
             // None of it: a write timeout is WouldBlock on Unix, TimedOut on Windows.
             Err(e) if e.kind() == ErrorKind::WouldBlock || e.kind() == ErrorKind::TimedOut => {
                 quit(1, &stuck)
             }
             Err(_) => return, // the connection is gone: the reading thread says so
+        };
+        if sent < message.len() {
+            quit(1, &stuck); // part of it taken in 10 s
         }
         if typed == "88" {
             let _ = socket.shutdown(Shutdown::Write); // already gone: the reader says so
@@ -295,7 +305,7 @@ fn context(doing: &str, place: &str, e: io::Error) -> io::Error {
 
 /// The peer reset the connection or it broke: as closed() below. Any other
 /// failure stays an error.
-fn gone(e: io::Error, role: &str, peer: &str, said_88: &AtomicBool) -> io::Result<()> {
+fn gone(role: &str, peer: &str, said_88: &AtomicBool, e: io::Error) -> io::Result<()> {
     match e.kind() {
         ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted | ErrorKind::BrokenPipe => {
             closed(role, peer, said_88)
@@ -346,6 +356,7 @@ fn input(role: &str) -> io::Result<Option<String>> {
     loop {
         let mut line = Vec::new();
         // At most LINE_MAX bytes and the "\r\n" that ends them.
+        // (&mut stdin): take() borrows stdin instead of using it up
         let n = (&mut stdin)
             .take(LINE_MAX as u64 + 2)
             .read_until(b'\n', &mut line)?;

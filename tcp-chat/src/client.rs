@@ -15,7 +15,7 @@ pub fn run(addr: &str) -> io::Result<()> {
         // 客户端首先发送消息
         let send_msg = crate::input("client", "请输入:")?;
         if let Err(e) = tcp_client.write_all(send_msg.as_bytes()) {
-            return crate::gone(e, "client", &peer);
+            return crate::gone("client", &peer, e);
         }
         // 发送的消息为"88"时, 客户端程序终止
         if send_msg == "88" {
@@ -25,7 +25,7 @@ pub fn run(addr: &str) -> io::Result<()> {
         let n = match tcp_client.read(&mut recv_data) {
             Ok(0) => return crate::closed("client", &peer), // 服务端已关闭连接
             Ok(n) => n,
-            Err(e) => return crate::gone(e, "client", &peer),
+            Err(e) => return crate::gone("client", &peer, e),
         };
         let recv_msg = crate::show(&recv_data[..n]);
         crate::print(&format!("收到服务端消息: {recv_msg}"))?;

@@ -163,7 +163,7 @@ fn context(doing: &str, place: &str, e: io::Error) -> io::Error {
 /// The peer (`client 127.0.0.1:40278`) closed or reset the connection
 /// without 88: the chat is over, said in one line on stderr. Any other
 /// failure stays an error.
-fn gone(e: io::Error, role: &str, peer: &str) -> io::Result<()> {
+fn gone(role: &str, peer: &str, e: io::Error) -> io::Result<()> {
     match e.kind() {
         ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted | ErrorKind::BrokenPipe => {
             closed(role, peer)
@@ -190,7 +190,7 @@ fn warn(role: &str, what: &str) {
 /// a person typing slowly; IDLE_SECS=N sets N seconds (the tests use 1).
 fn idle() -> Duration {
     let secs = match env::var("IDLE_SECS") {
-        Ok(text) => text.parse().unwrap_or(0),
+        Ok(text) => text.parse::<u64>().unwrap_or(0),
         Err(_) => 0,
     };
     if secs == 0 {
@@ -214,10 +214,10 @@ fn print(line: &str) -> io::Result<()> {
 /// input()'s prompt: it has no newline, so it is flushed to be seen at once.
 fn prompt(text: &str) -> io::Result<()> {
     let mut stdout = io::stdout();
-    let mut result = write!(stdout, "{text}");
-    if result.is_ok() {
-        result = stdout.flush();
-    }
+    let result = match write!(stdout, "{text}") {
+        Ok(()) => stdout.flush(),
+        Err(e) => Err(e),
+    };
     match result {
         Err(e) if e.kind() != ErrorKind::BrokenPipe => Err(console(e)),
         _ => Ok(()),
@@ -241,6 +241,7 @@ fn input(role: &str, prompt_text: &str) -> io::Result<String> {
         prompt(prompt_text)?;
         let mut line = Vec::new();
         // At most LINE_MAX bytes and the "\r\n" that ends them.
+        // (&mut stdin): take() borrows stdin instead of using it up
         let n = (&mut stdin)
             .take(LINE_MAX as u64 + 2)
             .read_until(b'\n', &mut line)

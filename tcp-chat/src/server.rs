@@ -10,6 +10,7 @@ pub fn run(addr: &str) -> io::Result<()> {
     let tcp_server =
         TcpListener::bind(addr).map_err(|e| crate::context("cannot listen on", addr, e))?;
     crate::print(&format!("Listening on {}", tcp_server.local_addr()?))?;
+    let idle_limit = crate::idle();
     // The loop ends with the first client that speaks: its socket and its name.
     let (mut client_socket, peer) = loop {
         // 获取连接的客户端套接字和地址信息
@@ -24,6 +25,8 @@ pub fn run(addr: &str) -> io::Result<()> {
             }
         };
         // print('客户端已连接:', client_addr), as Python prints the (ip, port) tuple
+        // of its IPv4 socket; an IPv6 client is shown as a pair too (Python's
+        // 4-tuple would cost a function here, for a case the article never has).
         let ip = client_addr.ip();
         let port = client_addr.port();
         crate::print(&format!("客户端已连接: ('{ip}', {port})"))?;
@@ -32,18 +35,28 @@ pub fn run(addr: &str) -> io::Result<()> {
         // while, before its first message (a port scan, `nc` left open) does
         // not take the only seat. peek() waits for the first byte, leaving it
         // for the recv below.
-        client_socket.set_read_timeout(Some(crate::idle()))?;
+        client_socket.set_read_timeout(Some(idle_limit))?;
+        let left = format!("{peer} left without a word, waiting for the next one");
         let mut first = [0; 1];
-        let why = match client_socket.peek(&mut first) {
-            Ok(0) => "left without a word".to_string(),
-            Ok(_) => break (client_socket, peer),
+        match client_socket.peek(&mut first) {
+            Ok(0) => {
+                crate::warn("server", &left);
+                continue;
+            }
+            Ok(_) => {}
             // A read timeout is WouldBlock on Unix, TimedOut on Windows.
             Err(e) if e.kind() == ErrorKind::WouldBlock || e.kind() == ErrorKind::TimedOut => {
-                format!("said nothing for {} s", crate::idle().as_secs())
+                let secs = idle_limit.as_secs();
+                let why = format!("{peer} said nothing for {secs} s, waiting for the next one");
+                crate::warn("server", &why);
+                continue;
             }
-            Err(_) => "left without a word".to_string(), // it reset the connection
-        };
-        crate::warn("server", &format!("{peer} {why}, waiting for the next one"));
+            Err(_) => {
+                crate::warn("server", &left); // it reset the connection
+                continue;
+            }
+        }
+        break (client_socket, peer);
     };
     // From its first message on, the client is a person typing: no limit.
     client_socket.set_read_timeout(None)?;
@@ -59,7 +72,7 @@ pub fn run(addr: &str) -> io::Result<()> {
         let n = match client_socket.read(&mut recv_data) {
             Ok(0) => return crate::closed("server", &peer), // closed without "88"
             Ok(n) => n,
-            Err(e) => return crate::gone(e, "server", &peer),
+            Err(e) => return crate::gone("server", &peer, e),
         };
         let recv_msg = crate::show(&recv_data[..n]);
         crate::print(&format!("收到客户端消息: {recv_msg}"))?;
@@ -70,7 +83,7 @@ pub fn run(addr: &str) -> io::Result<()> {
         // 发送消息
         let send_msg = crate::input("server", "请输入:")?;
         if let Err(e) = client_socket.write_all(send_msg.as_bytes()) {
-            return crate::gone(e, "server", &peer);
+            return crate::gone("server", &peer, e);
         }
         // Not in the article: saying 88 ends the server too, as it ends the client.
         if send_msg == "88" {

@@ -13,7 +13,7 @@
 //!
 //! Differences from the article:
 //! - the default address is 127.0.0.1:9000, not every interface (pass
-//!   `0.0.0.0:9000` for that), and the first line printed is the bound address;
+//!   `0.0.0.0:9000` for that);
 //! - the article closes the listening socket `s` where its comment says
 //!   关闭连接, leaving the connection `fd` to be closed at exit: we close the
 //!   connection, then the listener;
@@ -64,24 +64,35 @@ fn run(addr: &str) -> io::Result<()> {
         };
         print("connect to client successful")?;
         let peer = client_addr.to_string();
+        let left = format!("{peer} left without a word, waiting for the next client");
         // 10 s for its message (macOS refuses this on a client already reset).
-        if fd.set_read_timeout(Some(TIMEOUT)).is_err() {
-            warn(&format!(
-                "{peer} left without a word, waiting for the next client"
-            ));
-            continue;
+        match fd.set_read_timeout(Some(TIMEOUT)) {
+            Ok(()) => {}
+            Err(_) => {
+                warn(&left);
+                continue;
+            }
         }
         // 接收客户端数据: data = fd.recv(1024), one read of at most 1024 bytes.
-        let why = match fd.read(&mut data) {
-            Ok(0) => "left without a word", // Python's b'': the client closed
-            Ok(n) => break (fd, peer, n),
+        let n = match fd.read(&mut data) {
+            Ok(0) => {
+                warn(&left); // Python's b'': the client closed
+                continue;
+            }
+            Ok(n) => n,
             // A read timeout is WouldBlock on Unix, TimedOut on Windows.
             Err(e) if e.kind() == ErrorKind::WouldBlock || e.kind() == ErrorKind::TimedOut => {
-                "sent nothing for 10 s"
+                warn(&format!(
+                    "{peer} sent nothing for 10 s, waiting for the next client"
+                ));
+                continue;
             }
-            Err(_) => "left without a word", // it reset the connection
+            Err(_) => {
+                warn(&left); // it reset the connection
+                continue;
+            }
         };
-        warn(&format!("{peer} {why}, waiting for the next client"));
+        break (fd, peer, n);
     };
     // print(data) shows Python's repr of the bytes: b'hello'.
     print(&py_bytes(&data[..n]))?;

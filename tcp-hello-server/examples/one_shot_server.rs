@@ -74,27 +74,35 @@ fn run(addr: &str) -> io::Result<()> {
         };
         print(&format!("客户端的ip地址和端口号: {}", py_addr(ip_port)))?;
         let peer = ip_port.to_string();
+        let left = format!("{peer} left without a word, waiting for the next client");
         // 10 s for its message (macOS refuses this on a client already reset).
-        if service_client_socket
-            .set_read_timeout(Some(TIMEOUT))
-            .is_err()
-        {
-            warn(&format!(
-                "{peer} left without a word, waiting for the next client"
-            ));
-            continue;
+        match service_client_socket.set_read_timeout(Some(TIMEOUT)) {
+            Ok(()) => {}
+            Err(_) => {
+                warn(&left);
+                continue;
+            }
         }
         // 5. 接收数据, at most 1024 bytes this time, like recv(1024).
-        let why = match service_client_socket.read(&mut buf) {
-            Ok(0) => "left without a word", // Python's b'': the client closed
-            Ok(n) => break (service_client_socket, peer, n),
+        let n = match service_client_socket.read(&mut buf) {
+            Ok(0) => {
+                warn(&left); // Python's b'': the client closed
+                continue;
+            }
+            Ok(n) => n,
             // A read timeout is WouldBlock on Unix, TimedOut on Windows.
             Err(e) if e.kind() == ErrorKind::WouldBlock || e.kind() == ErrorKind::TimedOut => {
-                "sent nothing for 10 s"
+                warn(&format!(
+                    "{peer} sent nothing for 10 s, waiting for the next client"
+                ));
+                continue;
             }
-            Err(_) => "left without a word", // it reset the connection
+            Err(_) => {
+                warn(&left); // it reset the connection
+                continue;
+            }
         };
-        warn(&format!("{peer} {why}, waiting for the next client"));
+        break (service_client_socket, peer, n);
     };
     let recv_data = &buf[..n];
     // 获取数据的长度
@@ -118,11 +126,15 @@ fn run(addr: &str) -> io::Result<()> {
 }
 
 /// An address as Python prints it: `('127.0.0.1', 40278)`; for IPv6 its
-/// 4-tuple, `('::1', 40278, 0, 0)` (flow info: 0 as Linux gives it).
+/// 4-tuple, `('::1', 40278, 0, 0)`, with flow info and scope id.
 fn py_addr(addr: SocketAddr) -> String {
     match addr {
         SocketAddr::V4(a) => format!("('{}', {})", a.ip(), a.port()),
-        SocketAddr::V6(a) => format!("('{}', {}, 0, {})", a.ip(), a.port(), a.scope_id()),
+        SocketAddr::V6(a) => {
+            let flow_info = a.flowinfo();
+            let scope_id = a.scope_id();
+            format!("('{}', {}, {flow_info}, {scope_id})", a.ip(), a.port())
+        }
     }
 }
 

@@ -155,10 +155,10 @@ fn print(line: &str) -> io::Result<()> {
 /// input()'s prompt: it has no newline, so it is flushed to be seen at once.
 fn prompt(text: &str) -> io::Result<()> {
     let mut stdout = io::stdout();
-    let mut result = write!(stdout, "{text}");
-    if result.is_ok() {
-        result = stdout.flush();
-    }
+    let result = match write!(stdout, "{text}") {
+        Ok(()) => stdout.flush(),
+        Err(e) => Err(e),
+    };
     match result {
         Err(e) if e.kind() != ErrorKind::BrokenPipe => Err(console(e)),
         _ => Ok(()),
@@ -179,7 +179,8 @@ fn input(prompt_text: &str) -> io::Result<Option<String>> {
     loop {
         prompt(prompt_text)?;
         let mut line = Vec::new();
-        // at most LINE_MAX bytes and the "\r\n" that ends them
+        // At most LINE_MAX bytes and the "\r\n" that ends them.
+        // (&mut stdin): take() borrows stdin instead of using it up
         let n = (&mut stdin)
             .take(LINE_MAX as u64 + 2)
             .read_until(b'\n', &mut line)

@@ -74,17 +74,23 @@ pub fn run(addr: &str) -> io::Result<()> {
             let reply = format!("[{}] {}", ctime(SystemTime::now()), text);
             // One send, as the article's: it returns once all is sent, or with
             // what was taken when its 10 s are up, so an answer waits 10 s at most.
-            let why = match tcp_cli_sock.write(reply.as_bytes()) {
-                Ok(sent) if sent == reply.len() => continue, // all sent: the next recv
-                Ok(_) => format!("{addr} took nothing for 10 s of an answer: let go"),
+            let stuck = format!("{addr} did not take its answer within 10 s: let go");
+            let sent = match tcp_cli_sock.write(reply.as_bytes()) {
+                Ok(sent) => sent,
                 // None of it taken: a write timeout is WouldBlock on Unix, TimedOut on Windows.
                 Err(e) if e.kind() == ErrorKind::WouldBlock || e.kind() == ErrorKind::TimedOut => {
-                    format!("{addr} took nothing for 10 s of an answer: let go")
+                    crate::warn("server", &stuck);
+                    break;
                 }
-                Err(e) => crate::context("connection from", &addr.to_string(), e).to_string(),
+                Err(e) => {
+                    let_go(addr, e);
+                    break;
+                }
             };
-            crate::warn("server", &why);
-            break;
+            if sent < reply.len() {
+                crate::warn("server", &stuck); // part of it taken in 10 s
+                break;
+            }
         }
         // tcpCliSock.close()
         drop(tcp_cli_sock);
@@ -101,11 +107,15 @@ fn let_go(addr: SocketAddr, e: io::Error) {
 }
 
 /// An address as Python prints it: `('127.0.0.1', 40278)`; for IPv6 its
-/// 4-tuple, `('::1', 40278, 0, 0)` (flow info: 0 as Linux gives it).
+/// 4-tuple, `('::1', 40278, 0, 0)`, with flow info and scope id.
 fn py_addr(addr: SocketAddr) -> String {
     match addr {
         SocketAddr::V4(a) => format!("('{}', {})", a.ip(), a.port()),
-        SocketAddr::V6(a) => format!("('{}', {}, 0, {})", a.ip(), a.port(), a.scope_id()),
+        SocketAddr::V6(a) => {
+            let flow_info = a.flowinfo();
+            let scope_id = a.scope_id();
+            format!("('{}', {}, {flow_info}, {scope_id})", a.ip(), a.port())
+        }
     }
 }
 
@@ -113,7 +123,7 @@ fn py_addr(addr: SocketAddr) -> String {
 /// person typing slowly; IDLE_SECS=N sets N seconds (the tests use 1).
 fn idle() -> Duration {
     let secs = match env::var("IDLE_SECS") {
-        Ok(text) => text.parse().unwrap_or(0),
+        Ok(text) => text.parse::<u64>().unwrap_or(0),
         Err(_) => 0,
     };
     if secs == 0 {

@@ -603,7 +603,9 @@ fn tcp_chat_duplex_client_leaves_a_peer_that_reads_nothing_after_10_s() {
     assert_eq!(exit.code(), 1, "{exit:?}");
     assert_eq!(
         exit.stderr,
-        format!("tcp_chat_duplex client: server {addr} took nothing for 10 s, the chat is over\n")
+        format!(
+            "tcp_chat_duplex client: server {addr} did not take what we sent within 10 s, the chat is over\n"
+        )
     );
 }
 

@@ -431,7 +431,7 @@ fn tcp_timestamp_server_drops_a_client_that_reads_no_answers_and_serves_the_next
     // of the answer or none of it.
     assert_eq!(
         line,
-        format!("{dropped}{hostile_addr} took nothing for 10 s of an answer: let go")
+        format!("{dropped}{hostile_addr} did not take its answer within 10 s: let go")
     );
     drop(hostile);
     server.wait_stdout(
@@ -548,6 +548,6 @@ fn tcp_timestamp_server_says_a_client_took_nothing_when_a_send_takes_none_of_an_
     server.wait_stderr(&format!("{peer}"));
     assert_eq!(
         server.stderr(),
-        format!("tcp-timestamp server: {peer} took nothing for 10 s of an answer: let go\n")
+        format!("tcp-timestamp server: {peer} did not take its answer within 10 s: let go\n")
     );
 }

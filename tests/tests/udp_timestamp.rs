@@ -291,7 +291,7 @@ fn udp_timestamp_server_prints_an_ipv6_sender_as_ip_and_port() {
     assert!(is_ctime(std::str::from_utf8(&buf[..n]).unwrap()));
     let port = socket.local_addr().unwrap().port();
     server.wait_stdout(
-        &format!("...received from and returned to: ('::1', {port})\n"),
+        &format!("...received from and returned to: ('::1', {port}, 0, 0)\n"),
         1,
     );
 }

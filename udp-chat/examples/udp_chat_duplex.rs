@@ -121,7 +121,7 @@ fn chat(socket: UdpSocket, role: &str, doing: &str, place: &str) -> io::Result<(
     if role == "server" {
         who = "客户端";
     }
-    let mut peer = None; // the other side, once heard
+    let mut peer: Option<SocketAddr> = None; // the other side, once heard
     let mut data = [0; 65536]; // room for any datagram: see udp-chat's server.rs
     loop {
         let (n, from) = match socket.recv_from(&mut data) {
@@ -260,13 +260,14 @@ fn context(doing: &str, place: &str, e: io::Error) -> io::Error {
 /// said in a line (Ok). Anything else, or before the peer was heard
 /// (`None`: no server there), stays an error.
 fn gone(role: &str, peer: Option<SocketAddr>, e: io::Error) -> io::Result<()> {
-    match (peer, e.kind()) {
-        (Some(peer), ErrorKind::ConnectionRefused | ErrorKind::ConnectionReset) => {
-            warn(role, &format!("{peer} has gone, the chat is over"));
-            Ok(())
-        }
-        _ => Err(e),
+    let Some(peer) = peer else {
+        return Err(e); // nobody heard yet: no peer there
+    };
+    if e.kind() == ErrorKind::ConnectionRefused || e.kind() == ErrorKind::ConnectionReset {
+        warn(role, &format!("{peer} has gone, the chat is over"));
+        return Ok(());
     }
+    Err(e)
 }
 
 /// `udp_chat_duplex ROLE: WHAT` on stderr; a closed stderr is no reason to panic.
@@ -301,6 +302,7 @@ fn input(role: &str) -> io::Result<String> {
     loop {
         let mut line = Vec::new();
         // At most LINE_MAX bytes and the "\r\n" that ends them.
+        // (&mut stdin): take() borrows stdin instead of using it up
         let mut limited = (&mut stdin).take(LINE_MAX as u64 + 2);
         let n = limited.read_until(b'\n', &mut line).map_err(console)?;
         if n == 0 {

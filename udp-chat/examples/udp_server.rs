@@ -18,7 +18,7 @@
 //! - Datagrams from anyone else are not its client's: they are ignored, and
 //!   the first one is said on stderr.
 //! - The first line names the address bound; ADDR can be given, as
-//!   HOST:PORT (a bare PORT, which the typed-in Python takes, is bad usage).
+//!   HOST:PORT (the article's is fixed in its code; a bare PORT is bad usage).
 //! - A line longer than the client's recvfrom(1024) is not sent: type it
 //!   again. End of input ends the server.
 
@@ -108,13 +108,16 @@ fn py_bytes(data: &[u8]) -> String {
     }
 }
 
-/// An address as Python prints it: `('127.0.0.1', 40278)`, or for IPv6
-/// `('::1', 40278, 0, 0)` (with flow info and scope id).
+/// An address as Python prints it: `('127.0.0.1', 40278)`; for IPv6 its
+/// 4-tuple, `('::1', 40278, 0, 0)`, with flow info and scope id.
 fn py_addr(addr: SocketAddr) -> String {
-    if addr.is_ipv4() {
-        format!("('{}', {})", addr.ip(), addr.port())
-    } else {
-        format!("('{}', {}, 0, 0)", addr.ip(), addr.port())
+    match addr {
+        SocketAddr::V4(a) => format!("('{}', {})", a.ip(), a.port()),
+        SocketAddr::V6(a) => {
+            let flow_info = a.flowinfo();
+            let scope_id = a.scope_id();
+            format!("('{}', {}, {flow_info}, {scope_id})", a.ip(), a.port())
+        }
     }
 }
 
@@ -206,6 +209,7 @@ fn input() -> io::Result<Option<String>> {
     loop {
         let mut line = Vec::new();
         // At most LINE_MAX bytes and the "\r\n" that ends them.
+        // (&mut stdin): take() borrows stdin instead of using it up
         let mut limited = (&mut stdin).take(LINE_MAX as u64 + 2);
         let n = limited.read_until(b'\n', &mut line).map_err(console)?;
         if n == 0 {

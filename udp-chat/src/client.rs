@@ -2,6 +2,7 @@
 //! sends first, then waits for the answer. `88` from either side ends the chat.
 
 use std::io;
+use std::net::SocketAddr;
 
 pub fn run(addr: &str) -> io::Result<()> {
     // 创建socket对象, Type设置为SOCK_DGRAM: on a free port (Python takes one
@@ -12,9 +13,9 @@ pub fn run(addr: &str) -> io::Result<()> {
     // waiting for ever.
     let (udp_client, server) = crate::connect(addr)?;
     let mut recv_data = [0; 65536]; // room for any datagram: see server.rs
-    // The server's address once it has answered: a "port unreachable" after
+    // The server's address once we have heard from it: a "port unreachable" after
     // that means it has gone, before it that nobody was there (crate::gone).
-    let mut answered = None;
+    let mut heard_from: Option<SocketAddr> = None;
     loop {
         // 客户端首先发送消息
         let send_msg = crate::input("client")?;
@@ -30,11 +31,11 @@ pub fn run(addr: &str) -> io::Result<()> {
             Ok(pair) => pair,
             Err(e) => {
                 let e = crate::context("no server at", &server, e);
-                return crate::gone("client", answered, e);
+                return crate::gone("client", heard_from, e);
             }
         };
         let n = n.min(1024); // recvfrom(1024) keeps the first 1024 bytes
-        answered = Some(server_addr);
+        heard_from = Some(server_addr);
         let recv_msg = crate::show(&recv_data[..n]);
         crate::print(&format!("收到服务端消息: {recv_msg}"))?;
         if recv_msg == "88" {

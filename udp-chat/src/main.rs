@@ -167,13 +167,14 @@ fn context(doing: &str, place: &str, e: io::Error) -> io::Error {
 /// from has gone. That ends the chat with a line (Ok); anything else, or
 /// before the peer was heard (`None`), stays an error.
 fn gone(role: &str, peer: Option<SocketAddr>, e: io::Error) -> io::Result<()> {
-    match (peer, e.kind()) {
-        (Some(peer), ErrorKind::ConnectionRefused | ErrorKind::ConnectionReset) => {
-            warn(role, &format!("{peer} has gone, the chat is over"));
-            Ok(())
-        }
-        _ => Err(e),
+    let Some(peer) = peer else {
+        return Err(e); // nobody heard yet: no peer there
+    };
+    if e.kind() == ErrorKind::ConnectionRefused || e.kind() == ErrorKind::ConnectionReset {
+        warn(role, &format!("{peer} has gone, the chat is over"));
+        return Ok(());
     }
+    Err(e)
 }
 
 /// `udp-chat ROLE: WHAT` on stderr; a closed stderr is no reason to panic.
@@ -196,10 +197,10 @@ fn print(line: &str) -> io::Result<()> {
 /// input()'s prompt: it has no newline, so it is flushed to be seen at once.
 fn prompt(text: &str) -> io::Result<()> {
     let mut stdout = io::stdout();
-    let mut result = write!(stdout, "{text}");
-    if result.is_ok() {
-        result = stdout.flush();
-    }
+    let result = match write!(stdout, "{text}") {
+        Ok(()) => stdout.flush(),
+        Err(e) => Err(e),
+    };
     match result {
         Err(e) if e.kind() != ErrorKind::BrokenPipe => Err(console(e)),
         _ => Ok(()),
@@ -221,6 +222,7 @@ fn input(role: &str) -> io::Result<String> {
         prompt("请输入:")?;
         let mut line = Vec::new();
         // At most LINE_MAX bytes and the "\r\n" that ends them.
+        // (&mut stdin): take() borrows stdin instead of using it up
         let mut limited = (&mut stdin).take(LINE_MAX as u64 + 2);
         let n = limited.read_until(b'\n', &mut line).map_err(console)?;
         if n == 0 {

@@ -3,7 +3,7 @@
 //! ends the chat.
 
 use std::io;
-use std::net::UdpSocket;
+use std::net::{SocketAddr, UdpSocket};
 
 pub fn run(addr: &str) -> io::Result<()> {
     // 创建socket对象, 基于UDP协议 + 绑定服务端的IP地址和端口号: UdpSocket::bind does both.
@@ -12,7 +12,7 @@ pub fn run(addr: &str) -> io::Result<()> {
     // Room for any datagram: Windows fails a read into a buffer too short
     // for the datagram, where Linux cuts it.
     let mut recv_data = [0; 65536];
-    let mut client = None; // the first client that speaks: this chat's
+    let mut client: Option<SocketAddr> = None; // the first client that speaks: this chat's
     loop {
         // 服务端首先接收客户端的消息: one datagram is one message.
         let (n, client_addr) = match udp_server.recv_from(&mut recv_data) {
@@ -36,8 +36,7 @@ pub fn run(addr: &str) -> io::Result<()> {
         if recv_msg == "88" {
             return Ok(());
         }
-        // 发送消息给发送方的地址. (Article 002's server sends to its own
-        // address, so it only ever talks to itself: that bug is not copied.)
+        // 发送消息给发送方的地址: to client_addr, where the message came from.
         let send_msg = crate::input("server")?;
         udp_server
             .send_to(send_msg.as_bytes(), client_addr)

@@ -9,8 +9,8 @@ use std::io::{self, BufRead, IsTerminal, Read};
 use std::net::{SocketAddr, ToSocketAddrs, UdpSocket};
 use std::time::Duration;
 
-/// What the server reads at once, recvfrom(BUFSIZ): the most a typed line
-/// may hold, and the most of a reply shown.
+/// What the Python server reads at once, its recvfrom(BUFSIZ): the most a
+/// typed line may hold, and the most of a reply shown.
 const BUFSIZ: usize = 1024;
 /// How long we wait for a reply that is due.
 const TIMEOUT: Duration = Duration::from_secs(10);
@@ -90,14 +90,15 @@ fn at(addr: &str, ip: SocketAddr) -> String {
 
 /// input(prompt): one line from the keyboard, without its newline, or
 /// `None` at end of input (where Python raises EOFError). A line longer
-/// than the server reads at once (recv(1024)) is refused, skipped to its
+/// than the Python server reads at once (recvfrom(1024)) is refused, skipped to its
 /// newline, and asked again, so no read grows without bound.
 fn input(prompt_text: &str) -> io::Result<Option<String>> {
     let mut stdin = io::stdin().lock();
     loop {
         crate::prompt(prompt_text)?;
         let mut line = Vec::new();
-        // at most BUFSIZ bytes and the "\r\n" that ends them
+        // At most BUFSIZ bytes and the "\r\n" that ends them.
+        // (&mut stdin): take() borrows stdin instead of using it up
         let n = (&mut stdin)
             .take(BUFSIZ as u64 + 2)
             .read_until(b'\n', &mut line)

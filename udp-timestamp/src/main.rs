@@ -11,24 +11,29 @@
 //! `server.rs` and `client.rs` are the two Python files; this file reads
 //! the arguments, picks one, and holds what both use: errors and printing.
 //!
-//! Differences from the article: ctime is UTC (std cannot read the local
-//! time zone); the client's default is 127.0.0.1:23135, not SPEC's
-//! `localhost:23135`, so that the two defaults always meet (the Python's
-//! AF_INET socket reaches 127.0.0.1 for `localhost`, where our client
-//! would take ::1 if the name gives it first); the server prints
-//! `Listening on HOST:PORT` first; a bare PORT (`23135`) is bad usage,
-//! where the Python took `[HOST:]PORT`; the server goes on after an error
-//! with one client, with one line on stderr; bytes that are not UTF-8
-//! become replacement characters (the Python raises); the server listens
-//! on 127.0.0.1, not every interface, and
-//! prints an IPv6 sender as `('::1', PORT)`; the address can be given; the
-//! client sends to the first address its name resolves to, from a socket
-//! of that family (the server given the same name binds that address), and
-//! connects its socket, so it hears its server only, learns at once when
-//! no server is there, and gives up after 10 s without a reply; a typed
-//! line over 1024 bytes is asked again; end of input ends the client
-//! cleanly; a reply's trailing newline is dropped and its control
-//! characters shown escaped.
+//! Differences from the article:
+//! - ctime is UTC (std cannot read the local time zone);
+//! - the server listens on 127.0.0.1, not every interface; the address can
+//!   be given, as HOST:PORT: a bare PORT (`23135`) is bad usage, where the
+//!   Python took `[HOST:]PORT`;
+//! - the client's default is 127.0.0.1:23135, not SPEC's `localhost:23135`,
+//!   so that the two defaults always meet (the Python's AF_INET socket
+//!   reaches 127.0.0.1 for `localhost`, where our client would take ::1 if
+//!   the name gives it first);
+//! - the server prints `Listening on HOST:PORT` first, and an IPv6 sender
+//!   as Python prints one, `('::1', PORT, 0, 0)` (the article's socket is
+//!   IPv4 only);
+//! - the server goes on after an error with one client, with one line on
+//!   stderr; bytes that are not UTF-8 become replacement characters (the
+//!   Python raises);
+//! - the client sends to the first address its name resolves to, from a
+//!   socket of that family (the server given the same name binds that
+//!   address), and connects its socket, so it hears its server only, learns
+//!   at once when no server is there, and gives up after 10 s without a
+//!   reply;
+//! - a typed line over 1024 bytes is asked again; end of input ends the
+//!   client cleanly; a reply's trailing newline is dropped and its control
+//!   characters shown escaped.
 
 mod client;
 mod server;
@@ -143,10 +148,10 @@ fn print(line: &str) -> io::Result<()> {
 /// input()'s prompt: it has no newline, so it is flushed to be seen at once.
 fn prompt(text: &str) -> io::Result<()> {
     let mut stdout = io::stdout();
-    let mut result = write!(stdout, "{text}");
-    if result.is_ok() {
-        result = stdout.flush();
-    }
+    let result = match write!(stdout, "{text}") {
+        Ok(()) => stdout.flush(),
+        Err(e) => Err(e),
+    };
     match result {
         Err(e) if e.kind() != ErrorKind::BrokenPipe => Err(console(e)),
         _ => Ok(()),

@@ -4,7 +4,7 @@
 //! reply, the time alone, goes back to it. One socket serves every client,
 //! and a datagram arrives whole or not at all (UDP keeps message boundaries).
 
-use std::net::UdpSocket;
+use std::net::{SocketAddr, UdpSocket};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 pub fn run(addr: &str) -> std::io::Result<()> {
@@ -36,13 +36,26 @@ pub fn run(addr: &str) -> std::io::Result<()> {
             crate::warn("server", &format!("cannot reply to {addr}: {e}"));
             continue;
         }
-        // print('...received from and returned to:', addr), addr as Python
-        // prints an IPv4 address. (The article's socket is IPv4; an IPv6
-        // one would print flow info and scope id too.)
-        let peer = format!("('{}', {})", addr.ip(), addr.port());
-        crate::print(&format!("...received from and returned to: {peer}"))?;
+        // print('...received from and returned to:', addr), addr as Python prints it
+        crate::print(&format!(
+            "...received from and returned to: {}",
+            py_addr(addr)
+        ))?;
     }
     // udpSerSock.close(): never reached, in the article too; the loop serves for ever.
+}
+
+/// An address as Python prints it: `('127.0.0.1', 40278)`; for IPv6 its
+/// 4-tuple, `('::1', 40278, 0, 0)`, with flow info and scope id.
+fn py_addr(addr: SocketAddr) -> String {
+    match addr {
+        SocketAddr::V4(a) => format!("('{}', {})", a.ip(), a.port()),
+        SocketAddr::V6(a) => {
+            let flow_info = a.flowinfo();
+            let scope_id = a.scope_id();
+            format!("('{}', {}, {flow_info}, {scope_id})", a.ip(), a.port())
+        }
+    }
 }
 
 /// Python's time.ctime(): `Sat Nov  1 09:05:03 2026`, the day padded to two
