@@ -76,26 +76,29 @@ fn run(addr: &str, path: &str, out: &mut Out) -> io::Result<u64> {
     // 发送数据: the article's request, with the path and port of the URL.
     let host = addr.strip_suffix(":80").unwrap_or(addr); // the Host header
     let request = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
-    let failed = |e| context("cannot fetch", &format!("http://{host}{path}"), e);
-    s.write_all(request.as_bytes()).map_err(failed)?;
+    let url = format!("http://{host}{path}"); // what errors name
+    s.write_all(request.as_bytes())
+        .map_err(|e| context("cannot fetch", &url, e))?;
 
     // 接收数据, the header first: up to the blank line that ends it (the
     // article's data.split(b'\r\n\r\n', 1)), read through a buffer.
     let mut reader = BufReader::with_capacity(response::BUFFER, &s);
-    let head = response::read_head(&mut reader).map_err(failed)?;
-    // print(header.decode('utf-8')), as soon as it has arrived. A closed
-    // or full stdout does not stop the download: the file is the point.
-    let _ = io::stdout().write_all(head.text.as_bytes());
+    let head = response::read_head(&mut reader).map_err(|e| context("cannot fetch", &url, e))?;
+    // print(header.decode('utf-8')), as soon as it has arrived.
+    print(&head.text)?;
 
     // Then the body, as long as HTTP/1.1 says it is (`response.rs`).
-    let mut body = response::Body::new(head.framing().map_err(failed)?);
+    let framing = head
+        .framing()
+        .map_err(|e| context("cannot fetch", &url, e))?;
+    let mut body = response::Body::new(framing);
     let mut d = vec![0; response::BUFFER];
     loop {
         // 每次最多接收1k字节: here up to 256 KiB, as the reader buffers.
         let n = match body.read(&mut reader, &mut d) {
             Ok(0) => break, // the end of the body
             Ok(n) => n,
-            Err(e) => return Err(failed(e)),
+            Err(e) => return Err(context("cannot fetch", &url, e)),
         };
         // 把接收的数据写入文件, as it arrives.
         out.file
@@ -163,24 +166,35 @@ fn parse_url(url: &str) -> Result<(String, String), String> {
     }
     let bad = format!("bad URL `{url}`: expected http://HOST[:PORT][/PATH]");
     let rest = rest.split('#').next().unwrap_or_default(); // a fragment is never sent
-    let (authority, path) = rest.split_at(rest.find(['/', '?']).unwrap_or(rest.len()));
+    // The authority (`host:port`) ends where the path or the query starts.
+    let (authority, path) = match rest.find(['/', '?']) {
+        Some(start) => rest.split_at(start),
+        None => (rest, ""),
+    };
     let (host, port) = match authority.rsplit_once(':') {
         Some((host, port)) if !port.contains(']') => (host, port),
         _ => (authority, ""),
     };
     let port = if port.is_empty() { "80" } else { port };
-    // Digits only (`+80` is no port), 1 to 65535.
-    let digits = port.bytes().all(|b| b.is_ascii_digit());
-    let port = port.parse::<u16>().ok().filter(|&port| digits && port > 0);
-    let Some(port) = port else { return Err(bad) };
+    // Digits only (`+80` would parse, but is no port), 1 to 65535.
+    if !port.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad);
+    }
+    let port = match port.parse::<u16>() {
+        Ok(0) | Err(_) => return Err(bad),
+        Ok(port) => port,
+    };
     // A name, an IPv4 address, or an IPv6 one in brackets; nothing else.
     let bare = host.strip_prefix('[').and_then(|h| h.strip_suffix(']'));
     let bare = bare.unwrap_or(host);
-    let odd = |b: u8| b <= b' ' || b == 0x7f || b"/?#[]@".contains(&b);
-    let colon = bare == host && host.contains(':');
+    let odd = bare
+        .bytes()
+        .any(|b| b <= b' ' || b == 0x7f || b"/?#[]@".contains(&b));
+    // A colon outside brackets, left after the port: `::1`, `h:8000:80`.
+    let stray_colon = bare == host && host.contains(':');
     // `http:/x` or `http//x` is a typo of the scheme, not a host named `http`.
     let scheme_typo = bare.eq_ignore_ascii_case("http") || bare.eq_ignore_ascii_case("https");
-    if bare.is_empty() || bare.bytes().any(odd) || colon || scheme_typo {
+    if bare.is_empty() || odd || stray_colon || scheme_typo {
         return Err(bad);
     }
     // The request target: `/` first, and every byte that may not appear in
@@ -221,18 +235,17 @@ fn percent_decoded(text: &str) -> Vec<u8> {
     let mut decoded = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let high = bytes.get(i + 1).and_then(|&b| char::from(b).to_digit(16));
-        let low = bytes.get(i + 2).and_then(|&b| char::from(b).to_digit(16));
-        match (bytes[i], high, low) {
-            (b'%', Some(high), Some(low)) => {
+        if let [b'%', high, low, ..] = bytes[i..] {
+            let high = char::from(high).to_digit(16);
+            let low = char::from(low).to_digit(16);
+            if let (Some(high), Some(low)) = (high, low) {
                 decoded.push((high * 16 + low) as u8);
                 i += 3;
-            }
-            (byte, _, _) => {
-                decoded.push(byte);
-                i += 1;
+                continue;
             }
         }
+        decoded.push(bytes[i]);
+        i += 1;
     }
     decoded
 }
@@ -245,9 +258,12 @@ fn percent_decoded(text: &str) -> Vec<u8> {
 fn is_safe_name(name: &str) -> bool {
     let stem = name.split('.').next().unwrap_or_default();
     let stem = stem.trim_end_matches(' ').to_ascii_uppercase();
-    let numbered = stem.strip_prefix("COM").or(stem.strip_prefix("LPT"));
-    let numbered = numbered.is_some_and(|n| n.chars().count() == 1 && "0123456789¹²³".contains(n));
-    let device = ["CON", "PRN", "AUX", "NUL"].contains(&stem.as_str()) || numbered;
+    // COM and LPT with one digit (Windows takes `¹²³` for digits too).
+    let com_or_lpt = stem.starts_with("COM") || stem.starts_with("LPT");
+    let digit = stem.get(3..).unwrap_or_default();
+    let one_digit = digit.chars().count() == 1 && "0123456789¹²³".contains(digit);
+    let named = ["CON", "PRN", "AUX", "NUL"].contains(&stem.as_str());
+    let device = named || (com_or_lpt && one_digit);
     let reserved = name.contains(['/', '\\', '<', '>', ':', '"', '|', '?', '*']);
     let control = name.chars().any(char::is_control);
     let hidden = name.starts_with(['.', '-']) || name.ends_with(['.', ' ']);
@@ -315,6 +331,21 @@ fn context(doing: &str, place: &str, e: io::Error) -> io::Error {
     io::Error::new(e.kind(), format!("{doing} {place}: {e}{hint}"))
 }
 
+/// print(): one line on stdout. A stdout that fails (a full disk,
+/// `> /dev/full`) ends the program; one whose reader has gone (`| head -1`)
+/// does not: the line is dropped and the program goes on.
+fn print(line: &str) -> io::Result<()> {
+    match writeln!(io::stdout(), "{line}") {
+        Err(e) if e.kind() != ErrorKind::BrokenPipe => Err(console(e)),
+        _ => Ok(()),
+    }
+}
+
+/// The error of a console that cannot be used.
+fn console(e: io::Error) -> io::Error {
+    context("cannot use", "the console (stdin/stdout)", e)
+}
+
 /// What a peer sent, as a line for the terminal: lossy UTF-8, every
 /// control character but tab escaped (`\u{1b}`) so a peer cannot drive the
 /// terminal. (Header lines reach it without their CRLF.)
@@ -344,45 +375,55 @@ struct Out {
 
 /// Opens where the body goes. An existing OUT must be one the user may
 /// write (a rename would ignore its mode): opening it asks the OS exactly
-/// that. Any OUT but one written through gets a temporary file beside the
-/// file it names (a symlink is followed: its target is what gets
-/// replaced), with the mode of the file it replaces.
+/// that. Any OUT but one written through is replaced (see `beside`).
 fn open_out(name: &str) -> io::Result<Out> {
     let out = Path::new(name);
-    let cannot = |e| context("cannot write", name, e);
-    let through = written_through(out);
-    let (file, rename) = match OpenOptions::new().append(true).open(out) {
-        Ok(file) if through => (file, None),
-        Err(e) if e.kind() != ErrorKind::NotFound => return Err(cannot(e)),
-        _ => beside(out).map_err(cannot)?, // a new file, or one of ours to replace
+    let file = match OpenOptions::new().append(true).open(out) {
+        Ok(file) => file,
+        Err(e) if e.kind() == ErrorKind::NotFound => return beside(name), // a new file
+        Err(e) => return Err(context("cannot write", name, e)),
     };
+    if !written_through(out) {
+        drop(file); // a file to replace: only its new version is written
+        return beside(name);
+    }
     let file = BufWriter::with_capacity(response::BUFFER, file);
     let name = name.to_string();
+    let rename = None;
     Ok(Out { name, file, rename })
 }
 
-/// A temporary file beside the file `out` names, with the mode of the one
-/// it replaces (a private file stays private), and (the temporary file,
-/// the file it replaces).
-fn beside(out: &Path) -> io::Result<(File, Option<(PathBuf, PathBuf)>)> {
-    let dest = match (fs::canonicalize(out), fs::read_link(out)) {
-        (Ok(real), _) => real,                      // links followed
-        (Err(_), Ok(to)) => out.with_file_name(to), // a dangling link: the file it names is made
-        (Err(_), Err(_)) => out.to_path_buf(),      // a new file
+/// A temporary file beside the file OUT names (a symlink is followed: its
+/// target is what gets replaced), with the mode of the one it replaces (a
+/// private file stays private), to be renamed over it.
+fn beside(name: &str) -> io::Result<Out> {
+    let out = Path::new(name);
+    let dest = match fs::canonicalize(out) {
+        Ok(real) => real, // an existing file, links followed
+        Err(_) => match fs::read_link(out) {
+            Ok(to) => out.with_file_name(to), // a dangling link: the file it names is made
+            Err(_) => out.to_path_buf(),      // a new file
+        },
     };
     // Same folder (a rename cannot cross file systems), hidden, unique to
     // this process, and short: a 250-byte OUT name leaves room for it.
     let part = dest.with_file_name(format!(".http-fetch-{}.part", process::id()));
     let mut options = OpenOptions::new();
-    let file = options.write(true).create_new(true).open(&part)?;
+    let file = match options.write(true).create_new(true).open(&part) {
+        Ok(file) => file,
+        Err(e) => return Err(context("cannot write", name, e)),
+    };
     if let Ok(old) = fs::metadata(&dest) {
         if let Err(e) = file.set_permissions(old.permissions()) {
             let _ = fs::remove_file(&part);
-            let why = format!("cannot keep its mode: {e}");
-            return Err(io::Error::new(e.kind(), why));
+            let why = io::Error::new(e.kind(), format!("cannot keep its mode: {e}"));
+            return Err(context("cannot write", name, why));
         }
     }
-    Ok((file, Some((part, dest))))
+    let file = BufWriter::with_capacity(response::BUFFER, file);
+    let name = name.to_string();
+    let rename = Some((part, dest));
+    Ok(Out { name, file, rename })
 }
 
 /// A device (`/dev/null`), a FIFO, or a descriptor the shell opened,
@@ -390,10 +431,20 @@ fn beside(out: &Path) -> io::Result<(File, Option<(PathBuf, PathBuf)>)> {
 /// Linux, to fd/1 in /dev on macOS), `/dev/fd/1`, `/proc/self/fd/1`. Such
 /// an OUT is written into (appending, as `>>` would), never replaced.
 fn written_through(out: &Path) -> bool {
-    let device = fs::metadata(out).is_ok_and(|m| !m.is_file());
-    let to = out.with_file_name(fs::read_link(out).unwrap_or_default());
-    let fd = |p: &Path| p.starts_with("/proc") || p.starts_with("/dev/fd");
-    device || fd(out) || fd(&to)
+    let device = match fs::metadata(out) {
+        Ok(meta) => !meta.is_file(),
+        Err(_) => false,
+    };
+    let to = match fs::read_link(out) {
+        Ok(to) => out.with_file_name(to),
+        Err(_) => out.to_path_buf(),
+    };
+    device || is_descriptor(out) || is_descriptor(&to)
+}
+
+/// A path into /proc or /dev/fd: a descriptor the shell opened.
+fn is_descriptor(path: &Path) -> bool {
+    path.starts_with("/proc") || path.starts_with("/dev/fd")
 }
 
 /// Everything written; a temporary file on the disk (so that after a

@@ -1,12 +1,14 @@
 //! The response, read the way HTTP/1.1 frames it (RFC 9112). The article
 //! reads until the server closes and splits at the first blank line; that
-//! works for a server that closes after the body, but saves the chunk sizes
-//! of a chunked body into the html, and reads forever from a server that
-//! keeps the connection open. Here the header section is read line by line,
+//! works for a server that closes after the body, as its `Connection:
+//! close` asks, but saves the chunk sizes of a chunked body into the html,
+//! and waits for ever on a server that ignores that and keeps the
+//! connection open. Here the header section is read line by line,
 //! strictly, and it says how the body ends; `Body::read` then gives the
 //! body's bytes as `recv` would, and 0 at its end.
 
-use std::io::{self, BufRead, ErrorKind, Read};
+use std::io::{self, BufRead, BufReader, ErrorKind, Read};
+use std::net::TcpStream;
 
 /// All header sections together (interim 1xx ones included) larger than
 /// this are refused: a server that never sends the blank line, or sends
@@ -21,8 +23,9 @@ pub const BUFFER: usize = 256 * 1024;
 #[derive(Default)]
 pub struct Head {
     /// Every header section received, interim ones first, each line shown
-    /// with `crate::show`, lines joined by CRLF as the server sent them:
-    /// what the article prints.
+    /// with `crate::show`; the lines of a section joined by CRLF (a line the
+    /// server ended with a bare LF too), sections by a newline: what the
+    /// article prints.
     pub text: String,
     status: u16,
     /// The final status line: `HTTP/1.1 404 Not Found`.
@@ -31,20 +34,17 @@ pub struct Head {
 }
 
 /// How the body ends (RFC 9112 6.3).
-#[derive(Debug, Default, PartialEq)]
+#[derive(Debug, PartialEq)]
 pub enum Framing {
     /// After this many bytes.
     ContentLength(u64),
     /// After the chunk of size 0, each chunk preceded by its size.
     Chunked,
-    /// When the server closes the connection. (The default only so that
-    /// `Body::new` can start from `Body::default()`.)
-    #[default]
+    /// When the server closes the connection.
     UntilClose,
 }
 
 /// The body, received piece by piece.
-#[derive(Default)]
 pub struct Body {
     framing: Framing,
     /// Bytes still to come: of the body (ContentLength) or of the current
@@ -60,7 +60,7 @@ pub struct Body {
 /// 1xx is an interim answer, the final one follows it (RFC 9110 15.2); but
 /// after a `101 Switching Protocols` (never asked for here: `framing`
 /// refuses it) HTTP/1.1 is over.
-pub fn read_head(r: &mut impl BufRead) -> io::Result<Head> {
+pub fn read_head(r: &mut BufReader<&TcpStream>) -> io::Result<Head> {
     let mut budget = HEADER_LIMIT;
     let mut head = Head::default(); // status 0: no status line yet
     while head.status < 200 && head.status != 101 {
@@ -71,6 +71,9 @@ pub fn read_head(r: &mut impl BufRead) -> io::Result<Head> {
         };
         head.status = status;
         head.line = line;
+        if !head.text.is_empty() {
+            head.text.push('\n'); // after an interim section
+        }
         head.text.push_str(&shown);
         head.fields.clear();
         loop {
@@ -101,7 +104,6 @@ pub fn read_head(r: &mut impl BufRead) -> io::Result<Head> {
                 }
             }
         }
-        head.text.push('\n');
     }
     Ok(head)
 }
@@ -116,12 +118,17 @@ fn ows(value: &str) -> &str {
 /// 100..=599, then a space and the reason phrase (RFC 9112 4). `+20` or a
 /// fourth digit is no status code.
 fn status_code(line: &[u8]) -> Option<u16> {
-    let (version, code, reason) = (line.get(..9)?, line.get(9..12)?, line.get(12..)?);
+    let version = line.get(..9)?; // `HTTP/1.1 `
+    let code = line.get(9..12)?; // `200`
+    let reason = line.get(12..)?; // ` OK`, or nothing
+    let http = version.starts_with(b"HTTP/1.") && version[8] == b' ';
     let digits = code.iter().all(u8::is_ascii_digit) && version[7].is_ascii_digit();
     let space = reason.is_empty() || reason.starts_with(b" ");
-    let http = version.starts_with(b"HTTP/1.") && version[8] == b' ';
-    let code = std::str::from_utf8(code).ok()?.parse().ok()?;
-    (digits && space && http && (100..600).contains(&code)).then_some(code)
+    let code: u16 = String::from_utf8_lossy(code).parse().ok()?;
+    if !http || !digits || !space || !(100..600).contains(&code) {
+        return None;
+    }
+    Some(code)
 }
 
 impl Head {
@@ -159,9 +166,9 @@ impl Head {
         // Content-Length: digits, and every value the same (RFC 9112 6.3).
         let mut length = None;
         for value in self.values("content-length") {
-            let digits = value.bytes().all(|b| b.is_ascii_digit());
-            let n = value.parse::<u64>().ok().filter(|_| digits);
-            if n.is_none() || (length.is_some() && length != n) {
+            let digits = value.bytes().all(|b| b.is_ascii_digit()); // `+5` parses too
+            let n = value.parse::<u64>().ok();
+            if !digits || n.is_none() || (length.is_some() && length != n) {
                 return Err(malformed("bad or disagreeing Content-Length".into()));
             }
             length = n;
@@ -186,18 +193,22 @@ impl Head {
 
 impl Body {
     pub fn new(framing: Framing) -> Body {
-        let mut body = Body::default();
-        if let Framing::ContentLength(n) = framing {
-            body.left = n; // the whole body is left
+        let left = match framing {
+            Framing::ContentLength(n) => n, // the whole body is left
+            Framing::Chunked | Framing::UntilClose => 0,
+        };
+        Body {
+            framing,
+            left,
+            chunk: None,
+            total: 0,
         }
-        body.framing = framing;
-        body
     }
 
     /// Reads the next piece of the body into `buf`, as `recv` does: up to
     /// `buf.len()` bytes, and 0 at the end of the body, wherever HTTP/1.1
     /// says that is. A close before that end is an error.
-    pub fn read(&mut self, r: &mut impl BufRead, buf: &mut [u8]) -> io::Result<usize> {
+    pub fn read(&mut self, r: &mut BufReader<&TcpStream>, buf: &mut [u8]) -> io::Result<usize> {
         if self.framing == Framing::Chunked && self.left == 0 {
             self.next_chunk(r)?;
         }
@@ -211,14 +222,13 @@ impl Body {
             return Ok(0);
         }
         let n = r.read(&mut buf[..want])?;
-        match self.framing {
-            Framing::UntilClose => {}
-            _ if n == 0 => {
+        if self.framing != Framing::UntilClose {
+            if n == 0 {
                 let whole = self.total + self.left;
                 let when = format!("after {} of {whole} body bytes", self.total);
                 return Err(closed(when));
             }
-            _ => self.left -= n as u64,
+            self.left -= n as u64;
         }
         self.total += n as u64;
         Ok(n)
@@ -226,7 +236,7 @@ impl Body {
 
     /// The CRLF after a chunk's data, the next chunk-size line, and after
     /// the last chunk (size 0) the trailer section (RFC 9112 7.1).
-    fn next_chunk(&mut self, r: &mut impl BufRead) -> io::Result<()> {
+    fn next_chunk(&mut self, r: &mut BufReader<&TcpStream>) -> io::Result<()> {
         let mut budget = HEADER_LIMIT;
         match self.chunk {
             Some(0) => return Ok(()), // the last chunk has been read
@@ -248,9 +258,13 @@ impl Body {
         self.left = size;
         // Trailer fields, up to the blank line: metadata about the body, not
         // part of it; like most clients, we read and drop them.
-        let mut trailer = size == 0;
-        while trailer {
-            trailer = !read_line(r, &mut budget, "trailer section")?.is_empty();
+        if size == 0 {
+            loop {
+                let line = read_line(r, &mut budget, "trailer section")?;
+                if line.is_empty() {
+                    break; // the blank line that ends the trailer section
+                }
+            }
         }
         Ok(())
     }
@@ -259,7 +273,7 @@ impl Body {
 /// Reads one line, of at most `budget` bytes, without its CRLF (or bare
 /// LF, RFC 9112 2.2). A NUL or a bare CR in it is refused (RFC 9110 5.5),
 /// never printed or used.
-fn read_line(r: &mut impl BufRead, budget: &mut usize, what: &str) -> io::Result<Vec<u8>> {
+fn read_line(r: &mut BufReader<&TcpStream>, budget: &mut usize, what: &str) -> io::Result<Vec<u8>> {
     let mut line = Vec::new();
     let mut limited = r.by_ref().take(*budget as u64);
     let n = limited.read_until(b'\n', &mut line)?;
@@ -305,6 +319,8 @@ fn closed(when: String) -> io::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
+    use std::net::TcpListener;
 
     #[test]
     fn chunk_sizes() {
@@ -327,8 +343,16 @@ mod tests {
         }
     }
 
+    /// `text` and a blank line, read as the program reads a server's answer.
     fn head(text: &str) -> io::Result<Head> {
-        read_head(&mut format!("{text}\r\n\r\n").as_bytes())
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut server = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (client, _) = listener.accept().unwrap();
+        server
+            .write_all(format!("{text}\r\n\r\n").as_bytes())
+            .unwrap();
+        drop(server);
+        read_head(&mut BufReader::new(&client))
     }
 
     #[test]
