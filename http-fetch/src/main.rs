@@ -12,6 +12,21 @@
 //! first: `python3 -m http.server 8000 --bind 127.0.0.1`.
 //!
 //! Differences from the article:
+//! - The argument is a URL, `[http://]HOST[:PORT][/PATH]`, not the
+//!   Python's `HOST[:PORT]`: the request asks for its path (`GET /a.html`),
+//!   not always `GET /`, and `Host:` carries `:PORT` when it is not 80.
+//! - Without OUT, the file is `sina.html` only for the default URL; for
+//!   another, as wget names it, the last segment of the URL's path,
+//!   %-decoded, or `index.html` when that is empty or no safe name.
+//! - Interim `1xx` header sections (`100 Continue`) are printed before the
+//!   final one, where the article would print only the first and save the
+//!   rest into the html. Header bytes that are not UTF-8 show as `�`
+//!   (`decode` would raise), control characters escaped (`\u{1b}`) so that
+//!   a server cannot drive the terminal.
+//! - `saved N bytes to OUT` and every error go to stderr: stdout holds only
+//!   the header. A stdout that cannot be written (`> /dev/full`) ends the
+//!   program, exit 1, nothing saved, as in Python; one whose reader has
+//!   gone (`| head -1`) does not stop the download.
 //! - The body goes to the file as it arrives instead of being gathered in
 //!   memory, so a page of any size takes the same little memory; the
 //!   header is printed when it has arrived, before the body.
