@@ -1338,3 +1338,29 @@ fn http_fetch_syncs_the_page_before_it_replaces_out() {
     assert_eq!(fs::read(&out).unwrap(), b"old page");
     assert_eq!(folder.names(), ["page.html"]);
 }
+
+/// print(header) as every client prints: a stdout that cannot be written
+/// (`> /dev/full`) ends the fetch with one line, exit 1, and an existing
+/// OUT stays as it was, no temporary file left.
+#[cfg(target_os = "linux")]
+#[test]
+fn http_fetch_with_stdout_on_a_full_disk_says_so_and_saves_nothing() {
+    let response = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+    let (addr, _request) = serve(response.to_vec(), End::Hold);
+    let folder = Folder::new();
+    let out = folder.file("page.html");
+    fs::write(&out, "old page").unwrap();
+    let full = OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let args = [&*format!("http://{addr}/"), &*out.to_string_lossy()];
+    let mut cmd = Command::new(program("http-fetch"));
+    cmd.args(args).stdout(full);
+    let exit = finish(&mut cmd, &args);
+    assert_one_line_error(
+        &exit,
+        1,
+        "http-fetch: cannot use the console (stdin/stdout): ",
+        &["No space left on device"],
+    );
+    assert_eq!(fs::read_to_string(&out).unwrap(), "old page");
+    assert_eq!(folder.names(), ["page.html"]);
+}
