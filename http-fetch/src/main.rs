@@ -182,10 +182,8 @@ fn parse_url(url: &str) -> Result<(String, String), String> {
     let bad = format!("bad URL `{url}`: expected http://HOST[:PORT][/PATH]");
     let rest = rest.split('#').next().unwrap_or_default(); // a fragment is never sent
     // The authority (`host:port`) ends where the path or the query starts.
-    let (authority, path) = match rest.find(['/', '?']) {
-        Some(start) => rest.split_at(start),
-        None => (rest, ""),
-    };
+    let end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(end);
     let (host, port) = match authority.rsplit_once(':') {
         Some((host, port)) if !port.contains(']') => (host, port),
         _ => (authority, ""),
@@ -202,9 +200,7 @@ fn parse_url(url: &str) -> Result<(String, String), String> {
     // A name, an IPv4 address, or an IPv6 one in brackets; nothing else.
     let bare = host.strip_prefix('[').and_then(|h| h.strip_suffix(']'));
     let bare = bare.unwrap_or(host);
-    let odd = bare
-        .bytes()
-        .any(|b| b <= b' ' || b == 0x7f || b"/?#[]@".contains(&b));
+    let odd = bare.contains(|c: char| c <= ' ' || "/?#[]@\x7f".contains(c));
     // A colon outside brackets, left after the port: `::1`, `h:8000:80`.
     let stray_colon = bare == host && host.contains(':');
     // `http:/x` or `http//x` is a typo of the scheme, not a host named `http`.
@@ -277,8 +273,7 @@ fn is_safe_name(name: &str) -> bool {
     let com_or_lpt = stem.starts_with("COM") || stem.starts_with("LPT");
     let digit = stem.get(3..).unwrap_or_default();
     let one_digit = digit.chars().count() == 1 && "0123456789¹²³".contains(digit);
-    let named = ["CON", "PRN", "AUX", "NUL"].contains(&stem.as_str());
-    let device = named || (com_or_lpt && one_digit);
+    let device = ["CON", "PRN", "AUX", "NUL"].contains(&stem.as_str()) || (com_or_lpt && one_digit);
     let reserved = name.contains(['/', '\\', '<', '>', ':', '"', '|', '?', '*']);
     let control = name.chars().any(char::is_control);
     let hidden = name.starts_with(['.', '-']) || name.ends_with(['.', ' ']);

@@ -120,10 +120,9 @@ fn ows(value: &str) -> &str {
 fn status_code(line: &[u8]) -> Option<u16> {
     let version = line.get(..9)?; // `HTTP/1.1 `
     let code = line.get(9..12)?; // `200`
-    let reason = line.get(12..)?; // ` OK`, or nothing
     let http = version.starts_with(b"HTTP/1.") && version[8] == b' ';
     let digits = code.iter().all(u8::is_ascii_digit) && version[7].is_ascii_digit();
-    let space = reason.is_empty() || reason.starts_with(b" ");
+    let space = line.len() == 12 || line[12] == b' '; // before the reason phrase
     let code: u16 = String::from_utf8_lossy(code).parse().ok()?;
     if !http || !digits || !space || !(100..600).contains(&code) {
         return None;
