@@ -394,7 +394,7 @@ fn open_out(name: &str) -> io::Result<Out> {
         Err(e) => return Err(context("cannot write", name, e)),
     };
     if !written_through(out) {
-        drop(file); // a file to replace: only its new version is written
+        drop(file); // a file to replace: closed, its new version written beside it
         return beside(name);
     }
     let file = BufWriter::with_capacity(response::BUFFER, file);
@@ -418,8 +418,7 @@ fn beside(name: &str) -> io::Result<Out> {
     // Same folder (a rename cannot cross file systems), hidden, unique to
     // this process, and short: a 250-byte OUT name leaves room for it.
     let part = dest.with_file_name(format!(".http-fetch-{}.part", process::id()));
-    let mut options = OpenOptions::new();
-    let file = match options.write(true).create_new(true).open(&part) {
+    let file = match OpenOptions::new().write(true).create_new(true).open(&part) {
         Ok(file) => file,
         Err(e) => return Err(context("cannot write", name, e)),
     };
