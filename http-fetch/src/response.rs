@@ -223,8 +223,14 @@ impl Body {
         let n = r.read(&mut buf[..want])?;
         if self.framing != Framing::UntilClose {
             if n == 0 {
-                let whole = self.total + self.left;
-                let when = format!("after {} of {whole} body bytes", self.total);
+                // What arrived, counted; never a sum of sizes the server sent.
+                let total = self.total;
+                let when = match self.framing {
+                    Framing::ContentLength(length) => {
+                        format!("after {total} of {length} body bytes")
+                    }
+                    _ => format!("after {total} body bytes, inside a chunk"), // Chunked
+                };
                 return Err(closed(when));
             }
             self.left -= n as u64;

@@ -417,6 +417,19 @@ fn http_fetch_fails_cleanly_on_a_malformed_chunk() {
     );
 }
 
+/// A close inside a chunk whose size is near 2^64: the error counts what
+/// arrived; no sum of sizes the server sent can overflow (a panic before).
+#[test]
+fn http_fetch_fails_cleanly_when_the_server_closes_inside_a_huge_chunk() {
+    let response =
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\nffffffffffffffff\r\nb";
+    assert_fails(
+        response,
+        End::Close,
+        "closed the connection after 2 body bytes, inside a chunk",
+    );
+}
+
 #[test]
 fn http_fetch_refuses_a_header_section_over_64_kib() {
     let mut response = b"HTTP/1.1 200 OK\r\n".to_vec();
