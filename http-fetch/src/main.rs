@@ -403,18 +403,13 @@ fn open_out(name: &str) -> io::Result<Out> {
     Ok(Out { name, file, rename })
 }
 
-/// A temporary file beside the file OUT names (a symlink is followed: its
-/// target is what gets replaced), with the mode of the one it replaces (a
-/// private file stays private), to be renamed over it.
+/// A temporary file beside the file OUT names (symlinks are followed: the
+/// file at the end of the chain is what gets replaced, or made), with the
+/// mode of the one it replaces (a private file stays private), to be
+/// renamed over it.
 fn beside(name: &str) -> io::Result<Out> {
     let out = Path::new(name);
-    let dest = match fs::canonicalize(out) {
-        Ok(real) => real, // an existing file, links followed
-        Err(_) => match fs::read_link(out) {
-            Ok(to) => out.with_file_name(to), // a dangling link: the file it names is made
-            Err(_) => out.to_path_buf(),      // a new file
-        },
-    };
+    let dest = link_targets(out).pop().unwrap_or(out.to_path_buf());
     // Same folder (a rename cannot cross file systems), hidden, unique to
     // this process, and short: a 250-byte OUT name leaves room for it.
     let part = dest.with_file_name(format!(".http-fetch-{}.part", process::id()));
@@ -437,18 +432,33 @@ fn beside(name: &str) -> io::Result<Out> {
 
 /// A device (`/dev/null`), a FIFO, or a descriptor the shell opened,
 /// perhaps onto a log file: `/dev/stdout` (a link into /proc/self/fd on
-/// Linux, to fd/1 in /dev on macOS), `/dev/fd/1`, `/proc/self/fd/1`. Such
-/// an OUT is written into (appending, as `>>` would), never replaced.
+/// Linux, to fd/1 in /dev on macOS), `/dev/fd/1`, `/proc/self/fd/1`, or a
+/// chain of links through one of them. Such an OUT is written into
+/// (appending, as `>>` would), never replaced.
 fn written_through(out: &Path) -> bool {
     let device = match fs::metadata(out) {
         Ok(meta) => !meta.is_file(),
         Err(_) => false,
     };
-    let to = match fs::read_link(out) {
-        Ok(to) => out.with_file_name(to),
-        Err(_) => out.to_path_buf(),
-    };
-    device || is_descriptor(out) || is_descriptor(&to)
+    let targets = link_targets(out);
+    let descriptor = targets.iter().any(|path| is_descriptor(path));
+    device || is_descriptor(out) || descriptor
+}
+
+/// The paths OUT's chain of symlinks leads to, in order, up to the file at
+/// its end (which may not exist yet); none when OUT is no symlink. At most
+/// 40 links, as Linux follows: a longer chain fails when OUT is opened.
+fn link_targets(out: &Path) -> Vec<PathBuf> {
+    let mut targets = Vec::new();
+    let mut path = out.to_path_buf();
+    for _ in 0..40 {
+        match fs::read_link(&path) {
+            Ok(to) => path = path.with_file_name(to), // a relative link is from its folder
+            Err(_) => break,                          // no link: the end of the chain
+        }
+        targets.push(path.clone());
+    }
+    targets
 }
 
 /// A path into /proc or /dev/fd: a descriptor the shell opened.

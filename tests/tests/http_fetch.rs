@@ -1047,6 +1047,32 @@ fn http_fetch_creates_the_target_of_a_dangling_symlink_and_keeps_a_files_mode() 
     );
 }
 
+/// A chain of symlinks is followed to its end, even when the file there
+/// does not exist yet: that file is made, and every link stays a link.
+#[cfg(unix)]
+#[test]
+fn http_fetch_follows_a_chain_of_symlinks_to_a_missing_file() {
+    let folder = Folder::new();
+    symlink("link2", folder.file("chain1")).unwrap();
+    symlink("missing", folder.file("link2")).unwrap();
+    let (addr, _request) = serve(
+        b"HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nnew page".to_vec(),
+        End::Hold,
+    );
+    let exit = fetch(&format!("http://{addr}/"), &folder.file("chain1"));
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    assert_eq!(
+        fs::read_link(folder.file("chain1")).unwrap(),
+        Path::new("link2")
+    );
+    assert_eq!(
+        fs::read_link(folder.file("link2")).unwrap(),
+        Path::new("missing")
+    );
+    assert_eq!(fs::read(folder.file("missing")).unwrap(), b"new page");
+    assert_eq!(folder.names(), ["chain1", "link2", "missing"]);
+}
+
 /// `/dev/stdout` is written through, never replaced, even when the shell
 /// made it a regular file: the body follows what was already there.
 #[cfg(unix)]
@@ -1254,15 +1280,21 @@ fn http_fetch_gives_up_on_a_silent_server_after_10_s() {
     assert_eq!(folder.names(), ["page.html"]);
 }
 
-/// `/dev/fd/1`, what `/dev/stdout` links to on macOS, and a link to it are
-/// written through like `/dev/stdout`: the body follows what the shell's
-/// `>>log` already held, and the log is never replaced.
+/// `/dev/fd/1`, what `/dev/stdout` links to on macOS, a link to it, and a
+/// link to `/dev/stdout` (a chain of two links) are written through like
+/// `/dev/stdout`: the body follows what the shell's `>>log` already held,
+/// and the log is never replaced.
 #[cfg(unix)]
 #[test]
 fn http_fetch_writes_through_dev_fd_1_and_a_link_to_it() {
     let folder = Folder::new();
     symlink("/dev/fd/1", folder.file("out")).unwrap();
-    for out in ["/dev/fd/1".into(), folder.file("out")] {
+    symlink("/dev/stdout", folder.file("mystdout")).unwrap(); // a chain: /dev/stdout is a link too
+    for out in [
+        "/dev/fd/1".into(),
+        folder.file("out"),
+        folder.file("mystdout"),
+    ] {
         let (addr, _request) = serve(
             b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nNEW\n".to_vec(),
             End::Hold,
@@ -1283,7 +1315,7 @@ fn http_fetch_writes_through_dev_fd_1_and_a_link_to_it() {
             "LINE1\nHTTP/1.1 200 OK\r\nContent-Length: 4\nNEW\n",
             "{out:?}"
         );
-        assert_eq!(folder.names(), ["log", "out"]);
+        assert_eq!(folder.names(), ["log", "mystdout", "out"]);
     }
 }
 
