@@ -174,7 +174,12 @@ fn out_arg(out: &str) -> String {
 /// `http://host:port/path`, `host:port/path`, `host`, `[::1]:8080` to
 /// `HOST:PORT` and the request target, or why it cannot be fetched.
 fn parse_url(url: &str) -> Result<(String, String), String> {
-    let (scheme, rest) = url.split_once("://").unwrap_or(("http", url));
+    // A scheme is letters, digits, `+`, `-`, `.` (RFC 3986 3.1): in
+    // `host/r?u=http://x` the `://` is part of the query, not after a scheme.
+    let (scheme, rest) = match url.split_once("://") {
+        Some((scheme, rest)) if is_scheme(scheme) => (scheme, rest),
+        _ => ("http", url),
+    };
     if !scheme.eq_ignore_ascii_case("http") {
         let why = "this program speaks plain HTTP (std has no TLS)";
         return Err(format!("cannot fetch {url}: {why}"));
@@ -219,6 +224,12 @@ fn parse_url(url: &str) -> Result<(String, String), String> {
         }
     }
     Ok((format!("{host}:{port}"), target))
+}
+
+/// `http`, `https`, `ftp`: the name of a scheme, not a host or a path.
+fn is_scheme(text: &str) -> bool {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "+-.".contains(c);
+    !text.is_empty() && text.chars().all(allowed)
 }
 
 /// The file name for a URL given without OUT: the article's `sina.html`
@@ -503,6 +514,7 @@ mod tests {
             ("http://[::1]:8080/x", "[::1]:8080", "/x"),
             ("http://[::1]/", "[::1]:80", "/"),
             ("h:/a b/é", "h:80", "/a%20b/%C3%A9"),
+            ("h:1/r?u=http://x", "h:1", "/r?u=http://x"),
         ] {
             assert_eq!(
                 parse_url(url),

@@ -502,6 +502,28 @@ fn http_fetch_refuses_https_because_std_has_no_tls() {
     assert!(folder.names().is_empty());
 }
 
+/// A URL without `http://` may hold `://` in its query: a scheme is what
+/// comes before the first `://` only when it is one (letters, digits, `+-.`).
+#[test]
+fn http_fetch_takes_a_url_without_scheme_whose_query_holds_one() {
+    let (addr, request) = serve(
+        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".to_vec(),
+        End::Hold,
+    );
+    let folder = Folder::new();
+    let out = folder.file("page.html");
+    let exit = fetch(&format!("{addr}/r?u=http://x"), &out);
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    let request = request
+        .recv_timeout(DEADLINE)
+        .expect("the server got a request");
+    assert_eq!(
+        String::from_utf8_lossy(&request),
+        expected_request(addr, "/r?u=http://x")
+    );
+    assert_eq!(fs::read(&out).unwrap(), b"ok");
+}
+
 #[test]
 fn http_fetch_names_a_host_that_does_not_resolve() {
     let folder = Folder::new();
