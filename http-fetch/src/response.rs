@@ -301,10 +301,12 @@ fn read_line(r: &mut BufReader<&TcpStream>, budget: &mut usize, what: &str) -> i
     Ok(line)
 }
 
-/// `1a2b` or `1a2b;name=value` (extensions are ignored), in hex.
+/// `1a2b` or `1a2b;name=value`, in hex. Extensions, from the first `;`,
+/// are ignored whatever their bytes (RFC 9112 7.1.1).
 fn chunk_size(line: &[u8]) -> Option<u64> {
-    let text = std::str::from_utf8(line).ok()?;
-    let size = ows(text.split(';').next()?);
+    let end = line.iter().position(|&b| b == b';').unwrap_or(line.len());
+    let text = String::from_utf8_lossy(&line[..end]);
+    let size = ows(&text);
     // 1*HEXDIG: no sign, no `0x`; too many digits overflow and are refused.
     if size.is_empty() || !size.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
@@ -333,6 +335,7 @@ mod tests {
         assert_eq!(chunk_size(b"FF;name=\"va;lue\""), Some(255));
         assert_eq!(chunk_size(b"0"), Some(0));
         assert_eq!(chunk_size(b"10 \t;ext"), Some(16));
+        assert_eq!(chunk_size(b"5;a=\"\xff\""), Some(5)); // obs-text in a quoted value
         assert_eq!(chunk_size(b"ffffffffffffffff"), Some(u64::MAX));
         assert_eq!(chunk_size(b"00000000000000000003"), Some(3)); // 1*HEXDIG (RFC 9112 7.1)
         for bad in [

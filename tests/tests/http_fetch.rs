@@ -763,6 +763,17 @@ fn http_fetch_takes_chunk_sizes_with_leading_zeros() {
     );
 }
 
+/// RFC 9112 7.1.1: a chunk extension the client does not know is ignored,
+/// whatever bytes its quoted value holds (obs-text, not UTF-8).
+#[test]
+fn http_fetch_ignores_a_chunk_extension_that_is_not_utf8() {
+    let response =
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;a=\"\xff\"\r\nhello\r\n0\r\n\r\n";
+    let (exit, saved) = fetch_from(response, End::Hold, "/");
+    assert_eq!(exit.code(), 0, "{exit:?}");
+    assert_eq!(saved.as_deref(), Some(&b"hello"[..]));
+}
+
 #[test]
 fn http_fetch_decodes_many_small_chunks() {
     let body = every_byte(2400); // 614,400 bytes: more than two write buffers
