@@ -150,7 +150,12 @@ impl Head {
         // single final `chunked` can be read, and in an HTTP/1.0 answer
         // Transfer-Encoding is faulty framing (RFC 9112 6.1).
         let mut codings = self.values("transfer-encoding");
+        let sent = !codings.is_empty(); // each field gives one element at least
         codings.retain(|c| !c.is_empty());
+        if sent && codings.is_empty() {
+            let why = "Transfer-Encoding names no coding: HTTP/1.1 chunked only";
+            return Err(malformed(why.into()));
+        }
         let http10 = self.line.starts_with(b"HTTP/1.0");
         for (i, coding) in codings.iter().enumerate() {
             if i > 0 || http10 || !coding.eq_ignore_ascii_case("chunked") {
@@ -391,10 +396,6 @@ mod tests {
                 Framing::Chunked,
             ),
             (
-                "HTTP/1.1 200 OK\r\nTransfer-Encoding:\r\nContent-Length: 5",
-                Framing::ContentLength(5),
-            ),
-            (
                 "HTTP/1.1 200 OK\r\nX-A: 1\r\n\tContent-Length: 5",
                 Framing::UntilClose,
             ),
@@ -420,6 +421,8 @@ mod tests {
             "Transfer-Encoding: gzip, chunked",
             "Transfer-Encoding: chunked, gzip",
             "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked",
+            "Transfer-Encoding: ,",
+            "Transfer-Encoding:\r\nContent-Length: 5",
             "Content-Length: 18446744073709551616",
             "Content-Length : 5",
             ": 5",

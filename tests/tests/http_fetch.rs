@@ -731,6 +731,19 @@ fn http_fetch_refuses_transfer_codings_other_than_chunked() {
             &format!("cannot read transfer coding `{coding}`"),
         );
     }
+    // A Transfer-Encoding with no coding in it is no framing to trust,
+    // even beside a Content-Length (RFC 9112 6.1, 6.3).
+    for fields in [
+        "Transfer-Encoding: ,",
+        "Transfer-Encoding:\r\nContent-Length: 5",
+    ] {
+        let response = format!("HTTP/1.1 200 OK\r\n{fields}\r\n\r\nhello");
+        assert_fails(
+            response.as_bytes(),
+            End::Close,
+            "Transfer-Encoding names no coding",
+        );
+    }
     for fields in [
         "Transfer-Encoding: chunked,",
         "Transfer-Encoding: chunked\r\nTransfer-Encoding: ",
