@@ -35,7 +35,7 @@
 //!   chunk sizes. Only a 2xx answer is saved: a 404 page or a redirect is
 //!   not the page asked for.
 //! - OUT is opened before anything is fetched, and written under a
-//!   temporary name beside it (beside the file a symlink OUT points to),
+//!   temporary name beside it (beside the file at the end of OUT's links),
 //!   put in place when complete: a failed transfer leaves no half page,
 //!   and an existing OUT as it was. A device, a FIFO or `/dev/stdout` is
 //!   written through.
