@@ -824,8 +824,9 @@ impl Proc {
 ///
 /// The clock starts at the first failure seen on stderr, not before the
 /// connect: the server fails from its start, before the test looks (a
-/// clock started by the test counted those failures, and flaked). In the second after that first failure arrived, a
-/// server that pauses 100 ms logs about 10 failures; one that spins logs
+/// clock started by the test counted those failures, and flaked). In the
+/// second after that first failure arrived, a server that pauses 100 ms
+/// logs about 10 failures; one that spins logs
 /// thousands. More than [`MAX_FAILED_ACCEPTS_PER_SECOND`] fails: the
 /// margin covers a first line that arrived late on a busy machine (lines
 /// that come late only lower the count). Five failures in all must come,
